@@ -1,0 +1,49 @@
+"""Vietnamese text helpers: folding diacritics, matching typed answers, phone numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_PHONE_DIGITS = re.compile(r"[\s.\-()]")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (đ → d) and collapse spaces: 'Trưởng  Thôn' → 'truong thon'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped).strip().casefold()
+
+
+def nfc(text: str) -> str:
+    """Canonical composed form, so 'ệ' typed two ways compares equal."""
+    return unicodedata.normalize("NFC", text)
+
+
+def normalise_phone(raw: str) -> str | None:
+    """Return a Vietnamese phone number as ``0xxxxxxxxx`` or None if it is not one.
+
+    Accepts ``0912 345 678``, ``+84 912 345 678``, ``84912345678`` and ``912345678``.
+    """
+    digits = _PHONE_DIGITS.sub("", raw.strip())
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if not digits.isdigit():
+        return None
+    if digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    elif len(digits) == 9 and not digits.startswith("0"):
+        digits = "0" + digits
+    if len(digits) == 10 and digits.startswith("0") and digits[1] in "35789":
+        return digits
+    if len(digits) == 11 and digits.startswith("02"):  # landlines 02xx xxxx xxx
+        return digits
+    return None
+
+
+def strip_control(text: str) -> str:
+    """Drop control characters except newline and tab (they break rendering and logs)."""
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cf", "Cs"}
+    )

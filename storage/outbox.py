@@ -1,0 +1,43 @@
+"""Putting messages in the durable outbox (the sender in :mod:`bot.outbox` delivers them)."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot.core.events import Outgoing
+from storage.models import OutboxMessage
+
+
+def enqueue(session: Session, outgoing: Outgoing) -> OutboxMessage | None:
+    """Add one message to the outbox inside the caller's transaction.
+
+    With a ``dedupe_key`` the message is added at most once, ever — across restarts and
+    processes (the key is unique in the table). Returns None when it was already there.
+    """
+    if outgoing.dedupe_key is not None:
+        exists = session.exec(
+            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == outgoing.dedupe_key)
+        ).first()
+        if exists is not None:
+            return None
+    row = OutboxMessage(
+        channel=outgoing.channel,
+        chat_id=outgoing.chat_id,
+        kind=outgoing.kind,
+        payload=outgoing.reply.to_payload(),
+        dedupe_key=outgoing.dedupe_key,
+    )
+    if outgoing.dedupe_key is None:
+        session.add(row)
+        session.flush()
+        return row
+    # Another process may insert the same key between our check and insert: a savepoint
+    # keeps the caller's transaction alive when the unique constraint says no.
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
+    return row
