@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.cli.base import app
 from bot.cli import commune as _commune  # noqa: F401  (registers `init`)
 from bot.cli import db as _db  # noqa: F401  (registers `db`)
 from bot.cli import run as _run  # noqa: F401  (registers `run`)
+from bot.cli.base import app
 
 __all__ = ["app"]

@@ -35,4 +35,6 @@ def init(
         raise typer.Exit(code=1) from exc
     with cli_context() as ctx, transaction(ctx.engine) as session:
         save_commune(session, match)
-    console.print(t("cli.init.done", name=match.name, province=match.province_name, code=match.code))
+    console.print(
+        t("cli.init.done", name=match.name, province=match.province_name, code=match.code)
+    )

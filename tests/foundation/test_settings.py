@@ -20,7 +20,9 @@ def test_env_file_is_read_and_empty_values_mean_unset(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     env = tmp_path / ".env"
-    env.write_text("TELEGRAM_API_URL=http://127.0.0.1:9999/\nCOMMUNE_CODE=\nTIMEZONE=Asia/Bangkok\n")
+    env.write_text(
+        "TELEGRAM_API_URL=http://127.0.0.1:9999/\nCOMMUNE_CODE=\nTIMEZONE=Asia/Bangkok\n"
+    )
     s = load_settings(_env_file=str(env))
     assert s.telegram_api_url == "http://127.0.0.1:9999"  # trailing slash dropped
     assert s.commune_code is None
@@ -57,5 +59,7 @@ def test_env_example_lists_every_setting() -> None:
     from bot.settings import Settings
 
     example = (Path(__file__).parents[2] / ".env.example").read_text(encoding="utf-8")
-    listed = {line.split("=", 1)[0] for line in example.splitlines() if "=" in line and line[0] != "#"}
+    listed = {
+        line.split("=", 1)[0] for line in example.splitlines() if "=" in line and line[0] != "#"
+    }
     assert listed == {name.upper() for name in Settings.model_fields}

@@ -33,8 +33,16 @@ def test_timestamps_come_back_aware_utc(engine: Engine) -> None:
     hanoi = timezone(timedelta(hours=7))
     moment = datetime(2025, 9, 14, 7, 30, tzinfo=hanoi)
     with transaction(engine) as s:
-        s.add(Commune(code=1, name="Xã A", short_name="A", province_code=51,
-                      province_name="Q", created_at=moment))
+        s.add(
+            Commune(
+                code=1,
+                name="Xã A",
+                short_name="A",
+                province_code=51,
+                province_name="Q",
+                created_at=moment,
+            )
+        )
     with transaction(engine) as s:
         row = s.exec(select(Commune)).one()
     assert row.created_at == moment
@@ -45,8 +53,16 @@ def test_timestamps_come_back_aware_utc(engine: Engine) -> None:
 
 def test_naive_datetimes_are_refused(engine: Engine) -> None:
     with pytest.raises(Exception, match="naive"), transaction(engine) as s:
-        s.add(Commune(code=2, name="Xã B", short_name="B", province_code=51,
-                      province_name="Q", created_at=datetime(2025, 1, 1)))
+        s.add(
+            Commune(
+                code=2,
+                name="Xã B",
+                short_name="B",
+                province_code=51,
+                province_name="Q",
+                created_at=datetime(2025, 1, 1),
+            )
+        )
         s.flush()
 
 
@@ -72,12 +88,22 @@ def _schema(engine: Engine) -> dict[str, object]:
             c["name"]: (c["nullable"], type(c["type"]).__name__.upper().replace("VARCHAR", "STR"))
             for c in insp.get_columns(name)
         }
-        uniques = sorted(tuple(sorted(u["column_names"])) for u in insp.get_unique_constraints(name))
-        uniques += sorted(tuple(sorted(i["column_names"])) for i in insp.get_indexes(name) if i["unique"])
-        indexes = sorted(tuple(i["column_names"]) for i in insp.get_indexes(name) if not i["unique"])
+        uniques = sorted(
+            tuple(sorted(u["column_names"])) for u in insp.get_unique_constraints(name)
+        )
+        uniques += sorted(
+            tuple(sorted(i["column_names"])) for i in insp.get_indexes(name) if i["unique"]
+        )
+        indexes = sorted(
+            tuple(i["column_names"]) for i in insp.get_indexes(name) if not i["unique"]
+        )
         pk = tuple(insp.get_pk_constraint(name)["constrained_columns"])
-        tables[name] = {"cols": {k: v[0] for k, v in cols.items()}, "pk": pk,
-                        "uniques": sorted(set(uniques)), "indexes": indexes}
+        tables[name] = {
+            "cols": {k: v[0] for k, v in cols.items()},
+            "pk": pk,
+            "uniques": sorted(set(uniques)),
+            "indexes": indexes,
+        }
     return tables
 
 
