@@ -87,6 +87,8 @@ class Reply:
     document_path: str | None = None  # a file to attach (report DOCX/XLSX)
     photo_path: str | None = None  # an image to attach (chart)
     urgent: bool = False  # alerts jump the queue
+    edit_message_id: str | None = None  # replace this earlier message where the channel can
+    callback_id: str | None = None  # for kind "callback_answer": the button press answered
 
     def to_payload(self) -> dict[str, Any]:
         payload = asdict(self)

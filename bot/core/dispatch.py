@@ -1,0 +1,169 @@
+"""Route one event: registration, commands, buttons, or the open dialog.
+
+Roles are checked here for every command and every button press; the member and unit come
+from the roster (:mod:`bot.core.identity`), never from the message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.dialog import Dialog
+from bot.core.events import EventKind, Reply, RequestKind
+from bot.core.identity import find_member, register_by_code, register_by_contact
+from bot.core.turn import Turn
+from bot.messages import t
+from bot.text import fold
+from handlers import basic
+from handlers.incidents import change_status
+from handlers.registry import COMMANDS, load_all
+from storage.models import Unit
+
+_CODE_LIKE = re.compile(r"^[A-Za-z0-9_-]{6,16}$")
+_CANCEL_WORDS = {"huy", "huy bo", "thoi"}
+
+
+def dispatch(turn: Turn) -> None:
+    load_all()
+    event = turn.event
+    turn.member = find_member(turn.session, event)
+    if turn.member is not None:
+        turn.unit = turn.session.get(Unit, turn.member.unit_id)
+    if not event.private_chat:
+        if event.command is not None:
+            turn.say(Reply(t("chat.group_not_supported")))
+        return
+    if turn.member is None:
+        _register(turn)
+        return
+    if event.kind is EventKind.EDITED:
+        turn.say(Reply(t("chat.edited_ignored")))
+        return
+    if event.kind is EventKind.BUTTON:
+        _on_button(turn)
+        return
+    cmd = event.command
+    if cmd is not None:
+        _run_command(turn, *cmd)
+        return
+    if event.kind is EventKind.CONTACT:
+        turn.say(Reply(t("chat.already_registered"), remove_keyboard=True))
+        return
+    dialog = Dialog(turn)
+    if event.kind is EventKind.TEXT and fold(event.text or "") in _CANCEL_WORDS:
+        dialog.cancel()
+        return
+    if dialog.active:
+        dialog.on_typed_or_shared()
+        return
+    _idle_input(turn, dialog)
+
+
+def _run_command(turn: Turn, name: str, args: str) -> None:
+    spec = COMMANDS.get(name)
+    if spec is None:
+        turn.say(Reply(t("chat.unknown_command", command=name[:32])))
+        return
+    if not spec.allowed(turn.roles):
+        turn.say(Reply(t("chat.not_allowed")))
+        return
+    spec.handler(turn, args)
+
+
+def _on_button(turn: Turn) -> None:
+    data = turn.event.data or ""
+    parts = data.split(":")
+    head = parts[0]
+    if data == "resume":
+        dialog = Dialog(turn)
+        if dialog.active:
+            dialog.navigate("resume")
+        else:
+            basic.show_menu(turn)
+        return
+    if head == "go" and len(parts) in (2, 3):
+        directive_id = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else None
+        if len(parts) == 3 and directive_id is None:
+            _stale(turn)
+            return
+        Dialog(turn).start(parts[1], directive_id)
+        return
+    if head in ("a", "n") and len(parts) >= 3 and parts[1].isdigit():
+        dialog = Dialog(turn)
+        if not dialog.active or int(parts[1]) != dialog.row.step:
+            turn.toast(t("chat.stale_button"))
+            dialog.show_current(prefix=t("chat.stale_button")) if dialog.active else _stale(turn)
+            return
+        value = ":".join(parts[2:])
+        if head == "a":
+            dialog.on_button_answer(value)
+        else:
+            dialog.navigate(value)
+        return
+    if head == "inc" and len(parts) == 3 and parts[1].isdigit():
+        change_status(turn, int(parts[1]), parts[2])
+        return
+    _stale(turn)
+
+
+def _stale(turn: Turn) -> None:
+    turn.toast(t("chat.stale_button"))
+    turn.say(Reply(t("chat.stale_button")))
+
+
+def _idle_input(turn: Turn, dialog: Dialog) -> None:
+    """Input with no dialog open: a menu number typed (text channels) or a nudge to the menu."""
+    event = turn.event
+    if event.kind is EventKind.TEXT and event.text:
+        folded = fold(event.text).removeprefix("so ").rstrip(".")
+        forms = basic.usable_forms(turn)
+        if folded.isdigit() and 1 <= int(folded) <= len(forms):
+            dialog.start(forms[int(folded) - 1].id, None)
+            return
+        if folded == fold(t("alias.resume")):
+            dialog.navigate("resume")
+            return
+    elif event.kind is EventKind.UNSUPPORTED:
+        turn.say(Reply(t("chat.unsupported_message")))
+    basic.show_menu(turn)
+
+
+def _register(turn: Turn) -> None:
+    """Someone not (yet) on the roster: an invite code, their own contact, or a polite no."""
+    event = turn.event
+    code: str | None = None
+    cmd = event.command
+    if cmd is not None and cmd[0] == "/start" and cmd[1]:
+        code = cmd[1]
+    elif event.kind is EventKind.TEXT and event.text and _CODE_LIKE.match(event.text.strip()):
+        code = event.text.strip()
+    if code is not None:
+        result = register_by_code(turn.session, event, code, turn.now)
+        if result == "throttled":
+            turn.say(Reply(t("register.throttled")))
+            return
+        if result is None or isinstance(result, str):
+            turn.say(Reply(t("register.wrong_code")))
+            return
+        _registered(turn, result)
+        return
+    if event.kind is EventKind.CONTACT:
+        if event.contact_user_id != event.user_id:
+            turn.say(Reply(t("register.contact_not_own")))
+            return
+        member = register_by_contact(turn.session, event)
+        if member is None:
+            turn.say(Reply(t("register.phone_unknown"), remove_keyboard=True))
+            return
+        _registered(turn, member)
+        return
+    turn.say(Reply(t("chat.unknown_person"), request=RequestKind.CONTACT))
+
+
+def _registered(turn: Turn, member: object) -> None:
+    from storage.models import Member
+
+    assert isinstance(member, Member)
+    turn.member = member
+    turn.unit = turn.session.get(Unit, member.unit_id)
+    basic.welcome(turn)

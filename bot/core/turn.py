@@ -1,0 +1,89 @@
+"""One event being handled: the transaction, who sent it, and the replies gathered.
+
+Handlers receive a :class:`Turn`; they read and write through ``turn.session`` (the event's
+single transaction) and answer through :meth:`Turn.say`. Nothing is sent from here: replies
+become outbox rows when the engine commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from bot.core.events import InboundEvent, Outgoing, Reply
+from bot.core.forms.schema import Form
+from bot.settings import Settings
+from storage.enums import Channel
+from storage.models import DialogSession, Member, Unit
+
+
+@dataclass
+class Turn:
+    session: Session
+    settings: Settings
+    forms: dict[str, Form]
+    event: InboundEvent
+    now: datetime
+    member: Member | None = None
+    unit: Unit | None = None
+    outgoing: list[Outgoing] = field(default_factory=list)
+    callback_text: str | None = None  # toast for a button press
+    _dialog: DialogSession | None = None
+
+    # --- answering ---------------------------------------------------------------------------
+    def say(self, reply: Reply) -> None:
+        """Reply in the chat the event came from."""
+        self.outgoing.append(Outgoing(self.event.channel, self.event.chat_id, reply))
+
+    def say_to(self, member: Member, reply: Reply, dedupe_key: str | None = None) -> int:
+        """Send to another member on every channel they linked; returns how many chats."""
+        sent = 0
+        for channel, chat_id in linked_chats(member):
+            key = f"{dedupe_key}:{channel}" if dedupe_key else None
+            self.outgoing.append(Outgoing(channel, chat_id, reply, dedupe_key=key))
+            sent += 1
+        return sent
+
+    def toast(self, text: str) -> None:
+        self.callback_text = text
+
+    # --- who and where -----------------------------------------------------------------------
+    @property
+    def roles(self) -> set[str]:
+        return set(self.member.roles) if self.member else set()
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    def dialog(self) -> DialogSession:
+        """This member's dialog session on this chat, created when missing, locked for update."""
+        if self._dialog is not None:
+            return self._dialog
+        assert self.member is not None and self.member.id is not None
+        query = (
+            select(DialogSession)
+            .where(DialogSession.member_id == self.member.id)
+            .where(DialogSession.channel == self.event.channel)
+            .where(DialogSession.chat_id == self.event.chat_id)
+            .with_for_update()
+        )
+        row = self.session.exec(query).first()
+        if row is None:
+            row = DialogSession(
+                member_id=self.member.id, channel=self.event.channel, chat_id=self.event.chat_id
+            )
+            self.session.add(row)
+            self.session.flush()
+        self._dialog = row
+        return row
+
+
+def linked_chats(member: Member) -> list[tuple[str, str]]:
+    chats: list[tuple[str, str]] = []
+    if member.telegram_chat_id:
+        chats.append((Channel.TELEGRAM.value, member.telegram_chat_id))
+    if member.zalo_chat_id:
+        chats.append((Channel.ZALO.value, member.zalo_chat_id))
+    return chats

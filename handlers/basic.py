@@ -1,0 +1,67 @@
+"""/start, /help, /baocao and /huy: what every registered member can do."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.core.dialog import Dialog
+from bot.core.events import Reply
+from bot.core.forms.schema import Form
+from bot.core.render import esc, menu_reply
+from bot.core.turn import Turn
+from bot.messages import t
+from handlers.registry import command, commands_for
+from storage.models import Commune
+
+
+def usable_forms(turn: Turn) -> list[Form]:
+    dialog = Dialog(turn)
+    return sorted((f for f in turn.forms.values() if dialog.may_use(f)), key=lambda f: f.order)
+
+
+def show_menu(turn: Turn, greeting: str | None = None) -> None:
+    assert turn.member is not None
+    dialog = Dialog(turn)
+    draft = dialog.form.title if dialog.active else None
+    greeting = greeting or t("menu.greeting", name=esc(turn.member.full_name))
+    turn.say(menu_reply(usable_forms(turn), draft_title=draft, greeting=greeting))
+
+
+def welcome(turn: Turn) -> None:
+    assert turn.member is not None and turn.unit is not None
+    commune = turn.session.exec(select(Commune)).first()
+    turn.say(
+        Reply(
+            t(
+                "register.welcome",
+                name=esc(turn.member.full_name),
+                unit=esc(turn.unit.name),
+                commune=esc(commune.name if commune else "xã"),
+            )
+        )
+    )
+    show_menu(turn, greeting=t("menu.greeting", name=esc(turn.member.full_name)))
+
+
+@command("/start", "cmd.start")
+def start(turn: Turn, args: str) -> None:
+    show_menu(turn)
+
+
+@command("/help", "cmd.help")
+def help_(turn: Turn, args: str) -> None:
+    lines = [
+        t("help.line", command=spec.name, description=t(spec.help_key))
+        for spec in commands_for(turn.roles)
+    ]
+    turn.say(Reply(t("help.text", commands="\n".join(lines))))
+
+
+@command("/baocao", "cmd.baocao")
+def report_menu(turn: Turn, args: str) -> None:
+    show_menu(turn)
+
+
+@command("/huy", "cmd.huy")
+def cancel(turn: Turn, args: str) -> None:
+    Dialog(turn).cancel()

@@ -1,0 +1,110 @@
+"""Saving a finished form: the submission, its typed figures, its history, its attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bot.core.forms.schema import Form, QuestionType
+from bot.core.turn import Turn
+from storage.enums import SubmissionStatus
+from storage.models import Attachment, Submission, SubmissionFigure, SubmissionRevision
+
+
+def figures_of(form: Form, answers: dict[str, Any]) -> dict[str, int]:
+    """The key figures a submission carries: fixed ones plus answered integer/yes-no ones."""
+    figures = dict(form.figures)
+    for question in form.questions:
+        if question.figure is None:
+            continue
+        value = answers.get(question.id)
+        if question.type is QuestionType.YES_NO and value is not None:
+            figures[question.figure] = 1 if value else 0
+        elif isinstance(value, int) and not isinstance(value, bool):
+            figures[question.figure] = value
+    return figures
+
+
+def existing_submission(
+    session: Session, form_id: str, directive_id: int | None, period_key: str, unit_id: int
+) -> Submission | None:
+    """The unit's filed (not draft) report for this form and period, if any."""
+    return session.exec(
+        select(Submission)
+        .where(Submission.form_id == form_id)
+        .where(Submission.directive_id == directive_id)
+        .where(Submission.period_key == period_key)
+        .where(Submission.unit_id == unit_id)
+        .where(Submission.status != SubmissionStatus.DRAFT)
+        .order_by(col(Submission.id))
+    ).first()
+
+
+def save_submission(
+    turn: Turn,
+    form: Form,
+    answers: dict[str, Any],
+    *,
+    directive_id: int | None,
+    period_key: str,
+    amend_id: int | None,
+) -> Submission:
+    """File a new report, or a new version of ``amend_id`` (the old one stays in history)."""
+    session = turn.session
+    assert turn.member is not None and turn.member.id is not None and turn.unit is not None
+    if amend_id is not None:
+        row = session.get(Submission, amend_id)
+        assert row is not None
+        row.version += 1
+        row.status = SubmissionStatus.AMENDED
+        row.answers = dict(answers)
+        row.updated_at = turn.now
+        row.member_id = turn.member.id
+        row.channel = turn.event.channel
+        for old in session.exec(
+            select(SubmissionFigure).where(SubmissionFigure.submission_id == amend_id)
+        ).all():
+            session.delete(old)
+    else:
+        row = Submission(
+            form_id=form.id,
+            directive_id=directive_id,
+            period_key=period_key,
+            unit_id=turn.unit.id,
+            member_id=turn.member.id,
+            channel=turn.event.channel,
+            status=SubmissionStatus.SUBMITTED,
+            answers=dict(answers),
+            created_at=turn.now,
+            submitted_at=turn.now,
+            updated_at=turn.now,
+        )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    for key, value in figures_of(form, answers).items():
+        session.add(SubmissionFigure(submission_id=row.id, key=key, value=value))
+    session.add(
+        SubmissionRevision(
+            submission_id=row.id,
+            version=row.version,
+            answers=dict(answers),
+            member_id=turn.member.id,
+            created_at=turn.now,
+        )
+    )
+    attachment_ids = [
+        aid
+        for q in form.questions
+        if q.type is QuestionType.MEDIA
+        for aid in (answers.get(q.id) or [])
+    ]
+    if attachment_ids:
+        for attachment in session.exec(
+            select(Attachment).where(col(Attachment.id).in_(attachment_ids))
+        ).all():
+            attachment.submission_id = row.id
+            session.add(attachment)
+    session.flush()
+    return row
