@@ -313,6 +313,7 @@ class Dialog:
             channel=turn.event.channel,
             kind=kind,
             file_ref=turn.event.file_ref or "",
+            local_path=turn.event.file_path,
             created_at=turn.now,
         )
         turn.session.add(attachment)
@@ -394,7 +395,7 @@ class Dialog:
             "review": {"pick_edit"},
             "skip": {"ask"},
             "done": {"ask"},
-            "back": {"ask"},
+            "back": {"ask", "review"},
         }
         if handler is None or (action in allowed_in and mode not in allowed_in[action]):
             self.show_current(prefix=t("chat.stale_button"))

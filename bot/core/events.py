@@ -45,6 +45,7 @@ class InboundEvent:
     contact_phone: str | None = None
     contact_user_id: str | None = None  # whose contact it is (proves the phone if == user_id)
     file_ref: str | None = None  # Telegram file_id, Zalo photo URL, web upload name
+    file_path: str | None = None  # where the adapter already stored the file, if it did
 
     @property
     def command(self) -> tuple[str, str] | None:

@@ -43,6 +43,8 @@ class Person:
     private: bool = True
     last_seen: int = 0
     sent: list[InboundEvent] = field(default_factory=list)
+    shown: Reply | None = None  # the latest reply that had buttons
+    inbox: list[Reply] = field(default_factory=list)  # every reply read so far
 
     def _event(self, kind: EventKind, **kw: Any) -> InboundEvent:
         event = InboundEvent(
@@ -102,7 +104,30 @@ class Person:
             ).all()
         if rows and new_only:
             self.last_seen = rows[-1].id or 0
-        return [Reply.from_payload(r.payload) for r in rows]
+        replies = [Reply.from_payload(r.payload) for r in rows]
+        if new_only:
+            self.inbox.extend(replies)
+            for reply in replies:
+                if reply.choices:
+                    self.shown = reply
+        return replies
+
+    def tap(self, label_part: str) -> Outcome:
+        """Press the button whose label contains ``label_part`` on the latest buttons shown."""
+        self.replies()
+        assert self.shown is not None, "no buttons shown"
+        return self.press(self.button(self.shown, label_part))
+
+    def run(self, flow: list[tuple[str, str]]) -> None:
+        for action, value in flow:
+            if action == "say":
+                self.text(value)
+            else:
+                self.tap(value)
+            self.replies()
+
+    def texts(self) -> list[str]:
+        return [r.text for r in self.replies()]
 
     def last(self) -> Reply:
         got = self.replies()
