@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _QUIET_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
+_BOT_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 
 
 class SettingsError(Exception):
@@ -37,9 +38,11 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+    telegram_bot_username: str = Field(default="", description="For invite deep links")
 
     zalo_bot_token: SecretStr | None = None
     zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_url: str | None = None
     zalo_webhook_secret: SecretStr | None = None
 
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -52,6 +55,10 @@ class Settings(BaseSettings):
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
+    web_secret_key: SecretStr | None = Field(
+        default=None, description="Signs web session cookies; empty = random key per start"
+    )
+    webhook_host: str = "0.0.0.0"  # noqa: S104 - webhooks come from the platforms' servers
     webhook_port: int = Field(default=8443, ge=1, le=65535)
 
     telegram_rate_per_second: float = Field(default=30.0, gt=0)
@@ -94,6 +101,23 @@ class Settings(BaseSettings):
         if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
             raise ValueError("8-256 characters of A-Z a-z 0-9 _ -")
         return value
+
+    @field_validator("web_secret_key")
+    @classmethod
+    def _web_secret_length(cls, value: SecretStr | None) -> SecretStr | None:
+        # A short key can be brute-forced offline from one cookie, then sessions forged.
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("at least 32 characters (see .env.example)")
+        return value
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bot_username(cls, value: str) -> str:
+        # People copy it from BotFather with the '@'; the t.me link needs it without.
+        name = value.strip().removeprefix("@")
+        if name and not _BOT_USERNAME.match(name):
+            raise ValueError("a Telegram bot username: 5-32 characters of A-Z a-z 0-9 _")
+        return name
 
     @field_validator("log_level")
     @classmethod

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 from telegram import Bot, Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
@@ -88,3 +92,47 @@ def secret_ok(expected: str | None, given: str | None) -> bool:
     if not expected or given is None:
         return False
     return hmac.compare_digest(expected.encode(), given.encode())
+
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_PATH = "/telegram/webhook"
+MAX_WEBHOOK_BODY = 1_000_000
+
+
+def telegram_webhook_route(engine: Engine, bot: Bot, settings: Settings) -> Route:
+    """``POST /telegram/webhook``: 200 once the update is committed (or already known), 403
+    without the right secret (nothing stored), 500 when handling failed so Telegram retries."""
+    expected = (
+        settings.telegram_webhook_secret.get_secret_value()
+        if settings.telegram_webhook_secret
+        else None
+    )
+
+    async def endpoint(request: Request) -> Response:
+        if not secret_ok(expected, request.headers.get(SECRET_HEADER)):
+            return PlainTextResponse("forbidden", status_code=403)
+        body = await request.body()
+        if len(body) > MAX_WEBHOOK_BODY:
+            return PlainTextResponse("too large", status_code=413)
+        try:
+            data = json.loads(body)
+            if not isinstance(data, dict) or "update_id" not in data:
+                raise ValueError("not an update")
+        except ValueError:
+            return PlainTextResponse("bad update", status_code=400)
+        outcome = await handle_update(engine, bot, data)
+        if outcome is Outcome.FAILED:
+            return PlainTextResponse("failed", status_code=500)
+        return PlainTextResponse("ok")
+
+    return Route(WEBHOOK_PATH, endpoint, methods=["POST"])
+
+
+async def set_webhook(bot: Bot, settings: Settings) -> None:
+    assert settings.telegram_webhook_url is not None
+    secret = settings.telegram_webhook_secret
+    await bot.set_webhook(
+        settings.telegram_webhook_url,
+        secret_token=secret.get_secret_value() if secret else None,
+        allowed_updates=ALLOWED_UPDATES,
+    )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from bot.cli.base import app, cli_context, console
 from bot.messages import t
+from bot.runtime import configured_channels, run as run_runtime
 
 
 @app.command("run")
@@ -11,15 +15,16 @@ def run() -> None:
     """Run the bot on every channel whose token is set; with none, the local web playground."""
     with cli_context() as ctx:
         settings = ctx.settings
-        channels = [
-            name
-            for name, token in (
-                ("Telegram", settings.telegram_bot_token),
-                ("Zalo", settings.zalo_bot_token),
-            )
-            if token is not None
-        ]
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        # httpx logs request URLs, and Bot API URLs carry the token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        channels = configured_channels(ctx)
         if channels:
             console.print(t("cli.run.channels", channels=", ".join(channels)))
-        else:
+        console.print(t("cli.run.web", host=settings.web_host, port=settings.web_port))
+        if not channels:
             console.print(t("cli.run.playground", host=settings.web_host, port=settings.web_port))
+        asyncio.run(run_runtime(ctx))
