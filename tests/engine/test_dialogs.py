@@ -388,3 +388,24 @@ def test_every_reply_is_an_outbox_row(harness: Harness) -> None:
     with Session(harness.db) as s:
         kinds = [r.kind for r in s.exec(select(OutboxMessage)).all()]
     assert "callback_answer" in kinds and kinds.count("message") >= 2
+
+
+def test_unfinished_draft_is_kept_and_reminded_once(harness: Harness) -> None:
+    from handlers.drafts import remind_stale_drafts
+
+    head = village_head(harness)
+    head.text("/baocao")
+    head.tap("kết quả")
+    head.text("4")
+    head.replies()
+    assert remind_stale_drafts(harness.db, harness.engine.forms, harness.clock.now) == 0
+    harness.clock.advance(hours=3)
+    later = harness.clock.now
+    assert remind_stale_drafts(harness.db, harness.engine.forms, later) == 1
+    assert remind_stale_drafts(harness.db, harness.engine.forms, later) == 0
+    reminder = head.replies()[-1]
+    assert "chưa gửi xong" in reminder.text
+    head.tap("Tiếp tục")
+    _, state = dialog_state(harness, head)
+    assert state["answers"] == {"buoi_tuyen_truyen": 4}
+    assert any("lượt người" in r.text for r in head.replies() + head.inbox[-2:])

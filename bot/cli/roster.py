@@ -1,0 +1,91 @@
+"""``tinbao roster import|template|export``: the commune roster as a spreadsheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+from bot.cli.base import app, cli_context
+from bot.cli.ui import progress, say, warn
+from bot.messages import t
+from storage.db import transaction
+from storage.roster import (
+    NoCommuneError,
+    RosterError,
+    export_roster,
+    import_rows,
+    read_roster,
+)
+from storage.roster_io import RosterFileError, write_template
+
+roster_app = typer.Typer(
+    help="Danh sách cán bộ của xã (XLSX/CSV) / the commune roster.", no_args_is_help=True
+)
+app.add_typer(roster_app, name="roster")
+
+
+def _refuse(exc: RosterError) -> NoReturn:
+    for problem in exc.problems:
+        warn(problem.message)
+    if exc.bad_rows:
+        warn(t("cli.roster.rejected", count=len(exc.bad_rows)))
+    raise typer.Exit(code=1) from exc
+
+
+@roster_app.command("import")
+def roster_import(
+    file: Path = typer.Argument(..., help="Tệp .xlsx hoặc .csv có các cột của mẫu danh sách"),
+) -> None:
+    """Import (or re-import) the roster: all rows are checked first; any error imports nothing."""
+    try:
+        rows = read_roster(file)
+    except RosterError as exc:
+        _refuse(exc)
+    with cli_context() as ctx:
+        try:
+            with (
+                transaction(ctx.engine) as session,
+                progress(t("cli.roster.progress"), len(rows)) as advance,
+            ):
+                result = import_rows(session, rows, advance)
+        except NoCommuneError as exc:
+            warn(str(exc))
+            raise typer.Exit(code=1) from exc
+    say(
+        t(
+            "cli.roster.imported",
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            units_created=result.units_created,
+        )
+    )
+
+
+@roster_app.command("template")
+def roster_template(
+    file: Path = typer.Argument(..., help="Tệp .xlsx sẽ tạo"),
+) -> None:
+    """Write an empty roster spreadsheet with the headers and drop-down lists."""
+    try:
+        write_template(file)
+    except RosterFileError as exc:
+        warn(str(exc))
+        raise typer.Exit(code=1) from exc
+    say(t("cli.roster.template_written", path=file))
+
+
+@roster_app.command("export")
+def roster_export(
+    file: Path = typer.Argument(..., help="Tệp .xlsx hoặc .csv sẽ ghi"),
+) -> None:
+    """Write the current roster (same columns as the template); the export is audited."""
+    with cli_context() as ctx:
+        try:
+            with transaction(ctx.engine) as session:
+                count = export_roster(session, file, actor="cli")
+        except RosterError as exc:
+            _refuse(exc)
+    say(t("cli.roster.exported", count=count, path=file))

@@ -1,0 +1,28 @@
+"""``tinbao seed-sample``: load the invented Xã Tây Trà roster and directives (for trying out)."""
+
+from __future__ import annotations
+
+from bot.cli.base import app, cli_context
+from bot.cli.ui import say
+from bot.messages import t
+from storage.db import transaction
+from storage.sample import seed_sample
+
+
+@app.command("seed-sample")
+def seed_sample_command() -> None:
+    """Load sample data (Xã Tây Trà, invented people); running it again changes nothing."""
+    with cli_context() as ctx, transaction(ctx.engine) as session:
+        result = seed_sample(session)
+    if not result.changed:
+        say(t("cli.sample.unchanged", commune=result.commune_name))
+        return
+    say(
+        t(
+            "cli.sample.seeded",
+            commune=result.commune_name,
+            created=result.roster.created,
+            updated=result.roster.updated,
+            directives=result.directives_created,
+        )
+    )

@@ -1,0 +1,103 @@
+"""Sample data for Xã Tây Trà (Quảng Ngãi, 21154): roster and directives, for the playground,
+demos and tests. Every person in it is invented (see ``storage/sample/README.md``).
+
+:func:`seed_sample` is idempotent: a second call finds everything in place and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from storage.commune import resolve_commune, save_commune
+from storage.directives import DirectiveFields, save_directive
+from storage.enums import Recurrence, UnitKind
+from storage.models import Commune
+from storage.roster import ImportResult, import_roster
+
+SAMPLE_ROSTER = Path(__file__).parent / "sample" / "tay_tra_roster_mau.csv"
+SAMPLE_PROVINCE = "Quảng Ngãi"
+SAMPLE_COMMUNE = "Tây Trà"
+
+SAMPLE_DIRECTIVES: tuple[DirectiveFields, ...] = (
+    # The province's order; the commune passed it on with its own công văn of 05/09/2025.
+    DirectiveFields(
+        number="1949/UBND-NC",
+        issued_on=date(2025, 8, 28),
+        issuer="UBND tỉnh Quảng Ngãi",
+        summary="Tăng cường đấu tranh phòng, chống xuất nhập cảnh trái phép",
+        target_unit_kinds=(
+            UnitKind.VILLAGE,
+            UnitKind.POLICE,
+            UnitKind.MILITARY,
+            UnitKind.AGENCY,
+        ),
+        form_ids=("ket_qua_thuc_hien",),
+        recurrence=Recurrence.NONE,
+        starts_on=date(2025, 9, 5),
+        unit_deadline=date(2025, 9, 14),
+        report_deadline=date(2025, 9, 15),
+    ),
+    # Villages report every week, even when nothing happened ('không phát hiện').
+    DirectiveFields(
+        number="45/KH-UBND",
+        issued_on=date(2025, 9, 1),
+        issuer="UBND xã Tây Trà",
+        summary="Báo cáo định kỳ tình hình an ninh trật tự hằng tuần",
+        target_unit_kinds=(UnitKind.VILLAGE,),
+        form_ids=("khong_phat_hien", "doi_tuong_kha_nghi"),
+        recurrence=Recurrence.WEEKLY,
+        starts_on=date(2025, 9, 8),
+    ),
+    DirectiveFields(
+        number="46/KH-UBND",
+        issued_on=date(2025, 9, 1),
+        issuer="UBND xã Tây Trà",
+        summary="Nhật ký tuần tra, kiểm soát hằng tuần",
+        target_unit_kinds=(UnitKind.POLICE, UnitKind.MILITARY),
+        form_ids=("nhat_ky_tuan_tra",),
+        recurrence=Recurrence.WEEKLY,
+        starts_on=date(2025, 9, 8),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    commune_name: str
+    commune_created: bool
+    roster: ImportResult
+    directives_created: int
+    directives_updated: int
+
+    @property
+    def changed(self) -> bool:
+        return (
+            self.commune_created
+            or self.roster.changed
+            or bool(self.directives_created or self.directives_updated)
+        )
+
+
+def seed_sample(session: Session) -> SeedResult:
+    """Save Xã Tây Trà if no commune is set, import the sample roster, add the directives.
+
+    An installation already set to another commune keeps it; the sample people are then
+    added to that commune.
+    """
+    commune = session.exec(select(Commune)).first()
+    created = commune is None
+    if commune is None:
+        commune = save_commune(session, resolve_commune(SAMPLE_PROVINCE, SAMPLE_COMMUNE))
+    roster = import_roster(session, SAMPLE_ROSTER)
+    outcomes = [save_directive(session, fields)[1] for fields in SAMPLE_DIRECTIVES]
+    return SeedResult(
+        commune_name=commune.name,
+        commune_created=created,
+        roster=roster,
+        directives_created=outcomes.count("created"),
+        directives_updated=outcomes.count("updated"),
+    )

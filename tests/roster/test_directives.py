@@ -1,0 +1,94 @@
+"""Directives: parsing what the CLI is typed, validation, upsert by number."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine
+
+from storage.db import transaction
+from storage.directives import (
+    DirectiveError,
+    DirectiveFields,
+    list_directives,
+    parse_recurrence,
+    parse_targets,
+    save_directive,
+    validate,
+)
+from storage.enums import Recurrence, UnitKind
+from storage.vocab import format_date, parse_date
+
+FIELDS = DirectiveFields(
+    number="1949/UBND-NC",
+    issued_on=date(2025, 8, 28),
+    issuer="UBND tỉnh Quảng Ngãi",
+    summary="Tăng cường đấu tranh phòng, chống xuất nhập cảnh trái phép",
+    target_unit_kinds=(UnitKind.VILLAGE, UnitKind.POLICE),
+    form_ids=("ket_qua_thuc_hien",),
+    starts_on=date(2025, 9, 5),
+    unit_deadline=date(2025, 9, 14),
+    report_deadline=date(2025, 9, 15),
+)
+
+
+def test_dates_are_typed_day_first() -> None:
+    assert parse_date("28/08/2025") == date(2025, 8, 28)
+    assert parse_date("5.9.2025") == date(2025, 9, 5)
+    assert parse_date("2025-08-28") is None
+    assert parse_date("31/02/2025") is None
+    assert format_date(date(2025, 9, 5)) == "05/09/2025"
+
+
+def test_targets_and_recurrence_accept_vietnamese_in_any_form() -> None:
+    assert parse_targets("cơ quan, THON,cong an;quân sự") == (
+        UnitKind.VILLAGE,
+        UnitKind.POLICE,
+        UnitKind.MILITARY,
+        UnitKind.AGENCY,
+    )
+    with pytest.raises(DirectiveError, match="«chợ»"):
+        parse_targets("thôn, chợ")
+    assert parse_recurrence("weekly") is Recurrence.WEEKLY
+    assert parse_recurrence("Hằng tháng") is Recurrence.MONTHLY
+    with pytest.raises(DirectiveError):
+        parse_recurrence("yearly")
+
+
+def test_save_creates_then_updates_by_number(engine: Engine) -> None:
+    with transaction(engine) as s:
+        row, outcome = save_directive(s, FIELDS)
+    assert outcome == "created"
+    assert row.target_unit_kinds == ["village", "police"]
+    with transaction(engine) as s:
+        assert save_directive(s, FIELDS)[1] == "unchanged"
+        assert save_directive(s, replace(FIELDS, report_deadline=date(2025, 9, 16)))[1] == "updated"
+    with transaction(engine) as s:
+        [saved] = list_directives(s)
+    assert saved.report_deadline == date(2025, 9, 16)
+    assert saved.starts_on == date(2025, 9, 5)
+
+
+def test_start_defaults_to_the_issue_date(engine: Engine) -> None:
+    fields = replace(FIELDS, starts_on=None, recurrence=Recurrence.WEEKLY)
+    with transaction(engine) as s:
+        row, _ = save_directive(s, fields)
+    assert row.starts_on == date(2025, 8, 28)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"unit_deadline": date(2025, 9, 16)}, "Hạn đơn vị (16/09/2025) phải trước"),
+        ({"report_deadline": date(2025, 9, 1), "unit_deadline": None}, "không được trước"),
+        ({"target_unit_kinds": ()}, "ít nhất một loại đơn vị"),
+        ({"form_ids": ("Kết quả",)}, "Mã biểu mẫu «Kết quả»"),
+        ({"summary": "  "}, "Thiếu trích yếu"),
+    ],
+)
+def test_invalid_directives_are_refused(change: dict[str, object], message: str) -> None:
+    with pytest.raises(DirectiveError, match=re.escape(message)):
+        validate(replace(FIELDS, **change))  # type: ignore[arg-type]
