@@ -1,3 +1,32 @@
-"""Office, police and leader commands (progress, reminders, summary) — wired as they land."""
+"""Office, police and leader commands: progress (/tiendo) and reminders now (/nhacnho).
+
+Roles are checked by the registry before these run. Work that opens its own transactions
+(a reminder round) runs after the event's transaction has committed.
+"""
 
 from __future__ import annotations
+
+from bot.core.events import Reply
+from bot.core.turn import Turn
+from bot.messages import t
+from handlers.progress import progress_text, remind_now
+from handlers.registry import command
+from storage.enums import Role
+
+
+@command("/tiendo", "cmd.tiendo", (Role.OFFICE_STAFF, Role.POLICE, Role.LEADER, Role.ADMIN))
+def progress(turn: Turn, args: str) -> None:
+    assert turn.member is not None
+    turn.say(Reply(progress_text(turn.session, turn.member, turn.settings, turn.now)))
+
+
+@command("/nhacnho", "cmd.nhacnho", (Role.OFFICE_STAFF, Role.ADMIN))
+def remind(turn: Turn, args: str) -> None:
+    engine, settings, now = turn.session.get_bind(), turn.settings, turn.now
+
+    def run_round() -> list[Reply]:
+        count = remind_now(engine, settings, now)  # type: ignore[arg-type]
+        key = "progress.reminded" if count else "progress.nothing_to_remind"
+        return [Reply(t(key, count=count))]
+
+    turn.after_commit.append(run_round)

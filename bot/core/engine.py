@@ -92,7 +92,22 @@ class Engine:
             dispatch(turn)
             self._enqueue_all(session, turn.outgoing, event, turn.callback_text)
             session.commit()
+        for job in turn.after_commit:
+            self._run_after_commit(event, job)
         return Outcome.HANDLED
+
+    def _run_after_commit(self, event: InboundEvent, job: Callable[[], list[Reply]]) -> None:
+        """Run follow-up work; its replies (or an apology) go to the outbox in their own
+        transaction. The update itself is already committed, so this never runs twice."""
+        try:
+            replies = job()
+        except Exception:
+            log.exception("follow-up work of update %s failed", event.update_key)
+            replies = [Reply(t("chat.error"))]
+        with Session(self.ctx.engine) as session:
+            for reply in replies:
+                enqueue(session, Outgoing(event.channel, event.chat_id, reply))
+            session.commit()
 
     def _enqueue_all(
         self, session: Session, outgoing: list[Outgoing], event: InboundEvent, toast: str | None

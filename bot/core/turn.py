@@ -7,6 +7,7 @@ become outbox rows when the engine commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,6 +31,9 @@ class Turn:
     unit: Unit | None = None
     outgoing: list[Outgoing] = field(default_factory=list)
     callback_text: str | None = None  # toast for a button press
+    #: Work that must not run inside the event's transaction (it opens its own, or is slow:
+    #: a reminder round, building report files). Each returns replies for this chat.
+    after_commit: list[Callable[[], list[Reply]]] = field(default_factory=list)
     _dialog: DialogSession | None = None
 
     # --- answering ---------------------------------------------------------------------------

@@ -38,8 +38,8 @@ def channel_ctx(
 ) -> Iterator[AppContext]:
     overrides: dict[str, object] = {"data_dir": tmp_path / "data", "_env_file": None}
     if channel == "telegram":
-        fake: FakeTelegram = request.getfixturevalue("fake_tg")
-        overrides.update(telegram_bot_token=TOKEN, telegram_api_url=fake.url)
+        fake: FakeTelegram = request.getfixturevalue("fake_telegram")
+        overrides.update(telegram_bot_token=fake.token, telegram_api_url=fake.url)
     else:
         fake_zalo = request.getfixturevalue("fake_zalo")
         overrides.update(zalo_bot_token=fake_zalo.token, zalo_api_url=fake_zalo.url)

@@ -409,3 +409,19 @@ def test_unfinished_draft_is_kept_and_reminded_once(harness: Harness) -> None:
     _, state = dialog_state(harness, head)
     assert state["answers"] == {"buoi_tuyen_truyen": 4}
     assert any("lượt người" in r.text for r in head.replies() + head.inbox[-2:])
+
+
+def test_office_commands_check_roles(harness: Harness) -> None:
+    head = village_head(harness)
+    head.text("/tiendo")
+    head.text("/nhacnho")
+    assert [t for t in head.texts() if "không có quyền" in t] and len(head.inbox) >= 2
+    office = harness.link(harness.members_with_role("office_staff")[0], "3001")
+    office.text("/tiendo")
+    progress = office.texts()[-1]
+    assert "Tiến độ báo cáo" in progress and "1949/UBND-NC" in progress
+    office.text("/nhacnho")
+    assert any("tin nhắc" in t or "nhắc" in t for t in office.texts())
+    cop = police(harness)
+    cop.text("/nhacnho")
+    assert any("không có quyền" in t for t in cop.texts())

@@ -1,0 +1,70 @@
+"""``make bench``: run every benchmark and write the figures as one Markdown file.
+
+Sizes are modest by default so the whole run takes a few minutes on 2 cores; set
+BENCH_FULL=1 for the sizes quoted in the issues (10,000 reminders, 1,000,000 submissions).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.report import markdown_table
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def main() -> None:
+    full = os.environ.get("BENCH_FULL") == "1"
+    sections: list[tuple[str, str]] = []
+
+    from bench import dialog_throughput
+
+    rows = dialog_throughput.run(int(os.environ.get("BENCH_DIALOGS", "300")))
+    sections.append(
+        ("Dialog throughput (same six-question form, same updates)", markdown_table(rows))
+    )
+
+    try:
+        from bench import reminder_round
+
+        n = 10_000 if full else 1_000
+        sections.append(
+            (
+                f"Reminder round to {n} members (limit-enforcing fake Telegram)",
+                markdown_table([reminder_round.run(n)]),
+            )
+        )
+    except ImportError:
+        pass
+
+    try:
+        from bench import aggregate_bench
+
+        sizes = (10_000, 100_000, 1_000_000) if full else (10_000, 100_000)
+        sections.append(
+            ("Aggregation and report files", markdown_table(aggregate_bench.run(sizes)))
+        )
+    except ImportError:
+        pass
+
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    header = (
+        f"# Tin Báo benchmarks {stamp}\n\nMachine: {platform.platform()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n"
+    )
+    body = "\n\n".join(f"## {title}\n\n{table}" for title, table in sections)
+    out = RESULTS / f"bench-{stamp}.md"
+    out.write_text(header + "\n" + body + "\n", encoding="utf-8")
+    print(header + "\n" + body)
+    print(f"\n(written to {out})")
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    main()
+    print(f"total {time.perf_counter() - started:.0f}s")
