@@ -53,7 +53,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # No pre-ping (it costs a round trip per transaction); stale connections are recycled,
+    # and the engine retries a transaction that fails on a dropped connection.
+    return create_engine(url, echo=echo, pool_recycle=1800, pool_size=5, max_overflow=10)
 
 
 def is_postgres(engine: Engine) -> bool:
