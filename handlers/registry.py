@@ -46,3 +46,4 @@ def load_all() -> None:
     """Import every module that registers commands (idempotent)."""
     import handlers.basic
     import handlers.office  # noqa: F401
+    import handlers.summary  # noqa: F401

@@ -425,3 +425,27 @@ def test_office_commands_check_roles(harness: Harness) -> None:
     cop = police(harness)
     cop.text("/nhacnho")
     assert any("không có quyền" in t for t in cop.texts())
+
+
+def test_summary_for_office_with_files_and_refused_for_others(harness: Harness) -> None:
+    from docx import Document
+
+    head = village_head(harness)
+    head.run([("say", "/baocao"), ("tap", "kết quả"), *RESULTS, ("tap", "Gửi báo cáo")])
+    head.text("/summary")
+    assert any("không có quyền" in t for t in head.texts())
+    leader = harness.link(harness.members_with_role("leader")[0], "3100")
+    leader.text("/summary")
+    replies = leader.replies()
+    text = "\n".join(r.text for r in replies)
+    assert "1949/UBND-NC" in text
+    docs = [r.document_path for r in replies if r.document_path]
+    assert len(docs) == 2 and docs[0].endswith(".docx") and docs[1].endswith(".xlsx")
+    assert any(r.photo_path and r.photo_path.endswith(".png") for r in replies)
+    body = "\n".join(p.text for p in Document(docs[0]).paragraphs)
+    assert "BÁO CÁO" in body
+    with Session(harness.db) as s:
+        from storage.models import AuditLog
+
+        actions = sorted(a.action for a in s.exec(select(AuditLog)).all())
+    assert actions == ["report.docx", "report.xlsx", "summary.view"]

@@ -1,0 +1,560 @@
+"""Build ``reports/templates/bao_cao.docx``, the docxtpl template of the commune's report.
+
+Run ``python -m reports.build_template`` to rebuild it. The .docx is committed: the office
+edits its wording and layout in Word, and the report keeps whatever they change. This
+script is the reproducible starting point, following Decree 30/2020/NĐ-CP (Appendix I):
+A4, margins 20/20/30/15 mm, Times New Roman 14 pt body, a borderless two-column header,
+``BÁO CÁO`` + trích yếu, the signature block with Nơi nhận, page numbers from page 2.
+
+Narrative sentences are the template's defaults; figures, names and lists are jinja tags
+(``{{ … }}``; ``{%p … %}`` paragraphs are removed by docxtpl when rendered).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+TEMPLATE = Path(__file__).parent / "templates" / "bao_cao.docx"
+FONT = "Times New Roman"
+HEADER_WIDTHS = (Cm(6.5), Cm(10.0))  # Mẫu 1.4, fitted to the 16.5 cm text width
+SIGNATURE_WIDTHS = (Cm(6.0), Cm(10.5))
+
+Container = Any  # a Document or a table cell: both have add_paragraph()
+
+
+# --- low-level formatting ---------------------------------------------------------------------
+
+
+def _set_fonts(rpr: Any) -> None:
+    """All four rFonts slots, or Word falls back to another font for Vietnamese (cs/eastAsia)."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(slot), FONT)
+
+
+def _base_styles(doc: Any) -> None:
+    styles_el = doc.styles.element
+    defaults = styles_el.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    rpr = rpr_default.find(qn("w:rPr"))
+    _set_fonts(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    _set_fonts(normal.element.get_or_add_rPr())
+    fmt = normal.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt.first_line_indent = Cm(1)
+    fmt.space_before = Pt(6)
+    fmt.space_after = Pt(0)
+    fmt.line_spacing = 1.15
+    fmt.widow_control = True
+    for name in ("Header", "Footer"):
+        style = doc.styles[name]
+        style.paragraph_format.first_line_indent = Cm(0)
+        style.paragraph_format.space_before = Pt(0)
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _page_setup(doc: Any) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+
+
+def _page_numbers(doc: Any) -> None:
+    """Page 1 has no number; from page 2 a centred 14 pt PAGE field in the top margin."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False  # an explicit, empty header
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = Cm(0)
+
+    def field_run(kind: str, text: str | None = None) -> None:
+        run = paragraph.add_run()
+        run.font.size = Pt(14)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = " PAGE "
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = text or ""
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+
+    for kind, text in (("begin", None), ("instr", None), ("separate", None), ("text", "2")):
+        field_run(kind, text)
+    field_run("end")
+
+
+def para(
+    container: Container,
+    text: str = "",
+    *,
+    size: float = 14,
+    bold: bool = False,
+    italic: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    indent: bool = True,
+    before: float = 6,
+    single: bool = False,
+    keep_next: bool = False,
+) -> Any:
+    """A paragraph with one run (tags must stay inside one run for docxtpl)."""
+    paragraph = container.add_paragraph()
+    fmt = paragraph.paragraph_format
+    if align is not None:
+        paragraph.alignment = align
+    if not indent:
+        fmt.first_line_indent = Cm(0)
+    fmt.space_before = Pt(before)
+    if single:
+        fmt.line_spacing = 1.0
+    if keep_next:
+        fmt.keep_with_next = True
+    if text:
+        run = paragraph.add_run(text)
+        run.font.size = Pt(size)
+        run.bold = bold or None
+        run.italic = italic or None
+    _mark_size(paragraph, size)
+    return paragraph
+
+
+def _mark_size(paragraph: Any, size: float) -> None:
+    # The paragraph mark's size sets an empty line's height (the blank signature lines).
+    ppr = paragraph._p.get_or_add_pPr()
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        ppr.append(rpr)
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(int(size * 2)))
+    rpr.append(sz)
+
+
+def rule(container: Container, *, left: Cm, right: Cm) -> Any:
+    """A short solid line: an empty, tiny paragraph with a bottom border, sized by indents."""
+    paragraph = para(container, size=2, indent=False, before=0, single=True)
+    fmt = paragraph.paragraph_format
+    fmt.left_indent, fmt.right_indent = left, right
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    # pBdr must come before spacing/ind/jc in pPr (schema order), or Word calls it corrupt.
+    ppr.insert(0, borders)
+    _reorder(ppr, _PPR_ORDER)
+    return paragraph
+
+
+_PPR_ORDER = [
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+]
+
+
+_TBLPR_ORDER = [
+    "w:tblStyle",
+    "w:tblpPr",
+    "w:tblOverlap",
+    "w:bidiVisual",
+    "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize",
+    "w:tblW",
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+]
+
+
+def _reorder(parent: Any, order: list[str]) -> None:
+    """Put children in the schema's order (Word rejects out-of-order properties)."""
+    rank = {qn(tag): i for i, tag in enumerate(order)}
+    children = sorted(parent, key=lambda el: rank.get(el.tag, len(rank)))
+    for child in children:
+        parent.remove(child)
+        parent.append(child)
+
+
+def _borderless_table(doc: Any, widths: tuple[Cm, Cm]) -> Any:
+    """A fixed 1×2 table with no borders (explicit 'none', so no base style can add lines)."""
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "none")
+        el.set(qn("w:sz"), "0")
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "auto")
+        borders.append(el)
+    tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(int(Cm(0.15).twips)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.append(margins)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(int(sum(w.twips for w in widths))))
+    width.set(qn("w:type"), "dxa")
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_pr.append(width)
+    _reorder(tbl_pr, _TBLPR_ORDER)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for cell, width in zip(table.rows[0].cells, widths, strict=True):
+        cell.width = width
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        cell._tc.remove(cell.paragraphs[0]._p)  # start empty; para() adds the lines
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    return table
+
+
+# --- the document -----------------------------------------------------------------------------
+
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+LEFT = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _header(doc: Any) -> None:
+    table = _borderless_table(doc, HEADER_WIDTHS)
+    left, right = table.rows[0].cells
+    head: dict[str, Any] = {"align": CENTER, "indent": False, "before": 0, "single": True}
+    para(left, "ỦY BAN NHÂN DÂN", size=13, bold=True, **head)
+    para(left, "{{ commune_upper }}", size=13, bold=True, **head)
+    rule(left, left=Cm(1.9), right=Cm(1.9))
+    para(left, "Số:      /BC-UBND", size=13, align=CENTER, indent=False, before=6, single=True)
+    para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True, **head)
+    para(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True, **head)
+    rule(right, left=Cm(1.7), right=Cm(1.7))
+    para(
+        right,
+        "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ year }}",
+        size=14,
+        italic=True,
+        align=CENTER,
+        indent=False,
+        before=6,
+        single=True,
+    )
+
+
+def _title(doc: Any) -> None:
+    para(doc, "BÁO CÁO", bold=True, align=CENTER, indent=False, before=18, single=True)
+    para(doc, "{{ title }}", bold=True, align=CENTER, indent=False, before=0, single=True)
+    rule(doc, left=Cm(5.5), right=Cm(5.5))
+    para(doc, "", before=6)
+
+
+def _heading(doc: Any, text: str) -> None:
+    para(doc, text, bold=True, keep_next=True)
+
+
+def _list_or_default(doc: Any, name: str, defaults: list[str]) -> None:
+    para(doc, f"{{%p if {name} %}}")
+    para(doc, f"{{%p for item in {name} %}}")
+    para(doc, "{{ item }}")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p else %}")
+    for text in defaults:
+        para(doc, text)
+    para(doc, "{%p endif %}")
+
+
+def _body(doc: Any) -> None:
+    para(
+        doc,
+        "Thực hiện {{ doc_type }} số {{ doc_number }} ngày {{ doc_date }} của {{ doc_issuer }} "
+        "về việc {{ doc_summary }}. UBND {{ commune_name }} báo cáo kết quả thực hiện như sau:",
+    )
+
+    _heading(doc, "1. Công tác lãnh đạo, chỉ đạo")
+    para(
+        doc,
+        "UBND {{ commune_name }} ban hành văn bản chỉ đạo các cơ quan, đơn vị, lực lượng chức "
+        "năng triển khai nhiệm vụ; đưa nội dung phòng, chống xuất nhập cảnh trái phép vào kế "
+        "hoạch công tác bảo đảm an ninh, trật tự thường xuyên.",
+    )
+    para(
+        doc,
+        "Giao nhiệm vụ và yêu cầu báo cáo kết quả đến {{ c.expected }} cơ quan, đơn vị, thôn; "
+        "xác định rõ trách nhiệm của người đứng đầu, gắn trách nhiệm quản lý địa bàn với công "
+        "tác phòng, chống xuất nhập cảnh trái phép.",
+    )
+
+    _heading(doc, "2. Kết quả triển khai thực hiện")
+    para(doc, "a. Nâng cao trách nhiệm trong công tác quản lý địa bàn", keep_next=True)
+    para(
+        doc,
+        "Các cơ quan, đơn vị, lực lượng chức năng xã thường xuyên nắm tình hình, kịp thời phát "
+        "hiện, đấu tranh, ngăn chặn các biểu hiện nghi vấn liên quan đến hoạt động xuất nhập "
+        "cảnh trái phép.",
+    )
+    para(doc, "{%p if has_submissions %}")
+    para(
+        doc,
+        "Tính đến ngày {{ as_of }}, có {{ c.submitted }}/{{ c.expected }} cơ quan, đơn vị, thôn "
+        "gửi báo cáo kết quả thực hiện (đạt {{ c.submitted_pct }}), trong đó {{ c.on_time }} "
+        "đơn vị gửi đúng hạn, {{ c.late }} đơn vị gửi sau hạn ngày {{ deadline }}"
+        "{% if c.missing %}; còn {{ c.missing }} đơn vị chưa gửi báo cáo "
+        "({{ missing_names }}){% endif %}.",
+    )
+    para(
+        doc,
+        "Theo loại đơn vị: {% for k in by_kind %}{{ k.label }} {{ k.submitted }}/{{ k.expected }}"
+        "{% if not loop.last %}; {% endif %}{% endfor %}.",
+    )
+    para(
+        doc,
+        "Trên địa bàn có {{ f.foreigners_residing }} người nước ngoài cư trú, làm việc; các lực "
+        "lượng đã kiểm tra cư trú {{ f.residence_checks }} lượt.",
+    )
+    para(doc, "{%p else %}")
+    para(
+        doc,
+        "Tính đến ngày {{ as_of }}, chưa có đơn vị nào gửi báo cáo kết quả thực hiện "
+        "(0/{{ c.expected }} cơ quan, đơn vị, thôn).",
+    )
+    para(doc, "{%p endif %}")
+
+    para(doc, "b. Phát huy sức mạnh tổng hợp của hệ thống chính trị", keep_next=True)
+    para(
+        doc,
+        "Huy động sự vào cuộc đồng bộ của các ban, ngành, đoàn thể trong công tác tuyên truyền.",
+    )
+    para(doc, "{%p if has_submissions %}")
+    para(
+        doc,
+        "Tổ chức {{ f.propaganda_sessions }} buổi tuyên truyền trực tiếp tại các thôn với "
+        "{{ f.propaganda_attendees }} lượt người tham dự, góp phần nâng cao nhận thức, tinh thần "
+        "cảnh giác của cán bộ, đảng viên và Nhân dân.",
+    )
+    para(
+        doc,
+        "Phát huy hiệu quả hoạt động của {{ f.security_teams }} tổ tự quản an ninh, "
+        "{{ f.cameras }} camera an ninh và {{ f.zalo_groups }} nhóm Zalo cộng đồng trong việc "
+        "cung cấp thông tin, phát hiện sớm các dấu hiệu nghi vấn.",
+    )
+    para(doc, "{%p else %}")
+    para(doc, "Chưa có số liệu tổng hợp do chưa có đơn vị nào gửi báo cáo.")
+    para(doc, "{%p endif %}")
+
+    para(doc, "c. Tăng cường công tác tuần tra, kiểm soát", keep_next=True)
+    para(
+        doc,
+        "Công an xã chủ trì, phối hợp Ban Chỉ huy Quân sự xã, lực lượng dân quân và an ninh cơ sở "
+        "tuần tra, kiểm soát thường xuyên.",
+    )
+    para(doc, "{%p if has_patrols %}")
+    para(
+        doc,
+        "Trong kỳ, tổ chức {{ p.patrols }} lượt tuần tra, kiểm soát với {{ p.forces }} lượt "
+        "người tham gia (Công an {{ p.patrol_police }}, dân quân {{ p.patrol_militia }}, an ninh "
+        "cơ sở {{ p.patrol_security }}); kiểm tra {{ p.persons_checked }} người, "
+        "{{ p.vehicles_checked }} phương tiện, trong đó có {{ p.foreigners_checked }} người "
+        "nước ngoài.",
+    )
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if incidents %}")
+    para(
+        doc,
+        "Tiếp nhận {{ incident_total }} tin báo về người, phương tiện khả nghi: "
+        "{{ incident_outcomes }}.",
+    )
+    para(doc, "{%p for i in incidents %}")
+    para(
+        doc,
+        "- Ngày {{ i.date }}, {{ i.unit }} báo: {{ i.summary }}"
+        "{% if i.location %} ({{ i.location }}){% endif %}; kết quả: {{ i.status }}.",
+    )
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if no_cases %}")
+    para(
+        doc,
+        "Chưa phát hiện trường hợp xuất, nhập cảnh trái phép; tổ chức tuyên truyền, phổ biến dấu "
+        "hiệu nhận biết hành vi vi phạm cho người dân.",
+    )
+    para(doc, "{%p elif cases_detected %}")
+    para(
+        doc,
+        "Các đơn vị phát hiện {{ f.cases_detected }} vụ việc liên quan đến xuất nhập cảnh trái "
+        "phép, đã xử lý {{ f.cases_handled }} vụ việc.",
+    )
+    para(doc, "{%p endif %}")
+
+    _heading(doc, "3. Đánh giá chung")
+    para(
+        doc,
+        "Công tác lãnh đạo, chỉ đạo được triển khai quyết liệt, chặt chẽ; nhận thức của cán bộ, "
+        "đảng viên và Nhân dân được nâng lên rõ rệt.",
+    )
+    para(
+        doc,
+        "Hoạt động phối hợp giữa Công an xã, Ban CHQS xã và lực lượng an ninh cơ sở ngày càng "
+        "chặt chẽ, phát huy hiệu quả.",
+    )
+    para(
+        doc,
+        "Phong trào toàn dân bảo vệ an ninh Tổ quốc gắn với nhiệm vụ phòng, chống xuất nhập cảnh "
+        "trái phép ngày càng lan tỏa.",
+    )
+
+    _heading(doc, "4. Khó khăn, hạn chế")
+    _list_or_default(
+        doc,
+        "difficulties",
+        [
+            "Địa bàn xã rộng, địa hình phức tạp, giao thông đi lại khó khăn.",
+            "Lực lượng trực tiếp làm nhiệm vụ còn mỏng, trang thiết bị phục vụ công tác tuần "
+            "tra, kiểm soát còn hạn chế.",
+            "Công tác tuyên truyền mặc dù đã triển khai nhưng một bộ phận người dân chưa thật sự "
+            "quan tâm, còn chủ quan, mất cảnh giác.",
+        ],
+    )
+
+    _heading(doc, "5. Kiến nghị, đề xuất")
+    _list_or_default(
+        doc,
+        "proposals",
+        [
+            "Đề nghị Công an tỉnh tiếp tục quan tâm, chỉ đạo, hướng dẫn nghiệp vụ cho Công an xã "
+            "trong công tác nắm tình hình, xử lý vi phạm liên quan đến xuất nhập cảnh trái phép.",
+            "Hỗ trợ phương tiện, trang thiết bị phục vụ tuần tra, giám sát tại các khu vực trọng "
+            "điểm.",
+            "Xem xét tổ chức các lớp tập huấn, bồi dưỡng nghiệp vụ cho lực lượng Công an xã và "
+            "các tổ an ninh cơ sở.",
+        ],
+    )
+    para(
+        doc,
+        "Nay UBND {{ commune_name }} báo cáo để Công an tỉnh nắm, chỉ đạo./.",
+        keep_next=True,
+    )
+    para(doc, "", before=0, keep_next=True)
+
+
+def _signature(doc: Any) -> None:
+    table = _borderless_table(doc, SIGNATURE_WIDTHS)
+    left, right = table.rows[0].cells
+    block: dict[str, Any] = {"indent": False, "before": 0, "single": True}
+    para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=LEFT, **block)
+    for line in (
+        "- Công an tỉnh (Phòng Quản lý xuất nhập cảnh);",
+        "- TT. Đảng ủy, HĐND xã;",
+        "- CT, các PCT UBND xã;",
+        "- Lưu: VT.",
+    ):
+        para(left, line, size=11, align=LEFT, **block)
+    para(right, "{{ signer_authority }}", bold=True, align=CENTER, **block)
+    para(right, "{{ signer_title }}", bold=True, align=CENTER, **block)
+    for _ in range(5):  # room for the signature and the seal (about 3 cm)
+        para(right, "", align=CENTER, **block)
+    para(right, "{{ signer_name }}", bold=True, align=CENTER, **block)
+
+
+def build(path: Path = TEMPLATE) -> Path:
+    """Write the template to ``path`` and return it."""
+    doc = Document()
+    _base_styles(doc)
+    _page_setup(doc)
+    _page_numbers(doc)
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _header(doc)
+    _title(doc)
+    _body(doc)
+    _signature(doc)
+    props = doc.core_properties
+    props.title = "Báo cáo kết quả thực hiện"
+    props.author = "Tin Báo"
+    props.language = "vi-VN"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    out = build(Path(args[0]) if args else TEMPLATE)
+    print(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Everything `/summary` and `tinbao report` produce for one directive and period, in one go."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from bot.core.periods import Period
+from bot.settings import Settings
+from reports.aggregate import Aggregate, aggregate
+from reports.chart import render_chart
+from reports.docx_report import render_report
+from reports.scope import directive_period
+from reports.summary import summary_text
+from reports.xlsx_annex import write_annex
+from storage.models import Commune, Directive
+
+
+@dataclass(frozen=True)
+class ReportBundle:
+    aggregate: Aggregate
+    period: Period
+    summary: str
+    docx: Path
+    xlsx: Path
+    chart: Path
+
+
+def safe_name(text: str) -> str:
+    """'1949/UBND-NC' → '1949-UBND-NC': ASCII letters, digits, '.', '_', '-' only."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if unicodedata.category(ch) != "Mn"
+    )
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-.") or "x"
+
+
+def build_bundle(
+    engine: Engine,
+    settings: Settings,
+    directive_id: int,
+    period_key: str,
+    now: datetime,
+    out_dir: Path | None = None,
+) -> ReportBundle:
+    """Aggregate once, then write the DOCX, the XLSX and the chart from that one result."""
+    with Session(engine) as session:
+        directive = session.get(Directive, directive_id)
+        commune = session.exec(select(Commune).order_by(col(Commune.id))).first()
+    if directive is None or commune is None:
+        raise LookupError("directive or commune missing")
+    period = directive_period(directive, period_key)
+    agg = aggregate(engine, directive_id, period_key, tz=settings.tz, now=now)
+    stem = f"{safe_name(directive.number)}_{safe_name(period_key)}"
+    folder = out_dir or settings.data_dir / "reports" / now.astimezone(settings.tz).strftime(
+        "%Y%m%d-%H%M%S"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    docx = render_report(
+        agg,
+        commune,
+        directive,
+        settings,
+        folder / f"bao-cao_{stem}.docx",
+        report_date=now.astimezone(settings.tz).date(),
+    )
+    xlsx = write_annex(agg, folder / f"phu-luc_{stem}.xlsx")
+    chart = render_chart(agg, folder / f"bieu-do_{stem}.png")
+    return ReportBundle(agg, period, summary_text(agg, directive, period), docx, xlsx, chart)

@@ -1,0 +1,126 @@
+"""The /summary chat reply: key figures, completeness and the units still missing.
+
+HTML with <b> only; every name people typed is escaped. Telegram refuses messages over
+4096 characters, so the list of units is cut with "… và N đơn vị khác" to fit.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.core.periods import Period
+from bot.messages import t
+from reports.aggregate import Aggregate
+from reports.fmt import dmy, vn_int, vn_pct
+from storage.models import Directive
+
+LIMIT = 4096
+
+
+def _esc(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def _names(names: list[str], room: int) -> str:
+    """Join as many names as fit in ``room`` characters, then '… và N đơn vị khác'."""
+    shown: list[str] = []
+    used = 0
+    for i, name in enumerate(names):
+        piece = _esc(name)
+        rest = len(names) - i - 1
+        tail = len(t("report.summary.more", count=rest)) + 2 if rest else 0
+        if used + len(piece) + 2 + tail > room:
+            more = t("report.summary.more", count=len(names) - i)
+            return ", ".join([*shown, more]) if shown else more
+        shown.append(piece)
+        used += len(piece) + 2
+    return ", ".join(shown)
+
+
+def summary_text(aggregate: Aggregate, directive: Directive, period: Period) -> str:
+    """A short Vietnamese summary for chat (≤ 4096 characters)."""
+    agg = aggregate
+    c = agg.completeness
+    lines = [
+        t("report.summary.title", number=_esc(directive.number)),
+        t("report.summary.period", period=period.label(), deadline=dmy(agg.deadline)),
+        "",
+    ]
+    if c.submitted:
+        lines.append(
+            t(
+                "report.summary.completeness",
+                submitted=c.submitted,
+                expected=c.expected,
+                pct=vn_pct(c.submitted_pct),
+                on_time=c.on_time,
+                late=c.late,
+                missing=c.missing,
+            )
+        )
+    else:
+        lines.append(t("report.summary.nobody", expected=c.expected))
+    lines += [
+        t(
+            "report.summary.kind",
+            label=t(f"report.kind.{k.kind}"),
+            submitted=k.rate.submitted,
+            expected=k.rate.expected,
+        )
+        for k in agg.by_kind
+    ]
+    f, p = agg.figures, agg.patrol
+    lines += [
+        "",
+        t("report.summary.figures"),
+        t(
+            "report.summary.propaganda",
+            sessions=vn_int(f.get("propaganda_sessions", 0)),
+            attendees=vn_int(f.get("propaganda_attendees", 0)),
+        ),
+        t(
+            "report.summary.grassroots",
+            teams=vn_int(f.get("security_teams", 0)),
+            cameras=vn_int(f.get("cameras", 0)),
+            zalo=vn_int(f.get("zalo_groups", 0)),
+        ),
+        t(
+            "report.summary.patrol",
+            patrols=vn_int(p.get("patrols", 0)),
+            forces=vn_int(
+                p.get("patrol_police", 0) + p.get("patrol_militia", 0) + p.get("patrol_security", 0)
+            ),
+            persons=vn_int(p.get("persons_checked", 0)),
+            vehicles=vn_int(p.get("vehicles_checked", 0)),
+        ),
+        t(
+            "report.summary.cases",
+            detected=vn_int(f.get("cases_detected", 0)),
+            handled=vn_int(f.get("cases_handled", 0)),
+        ),
+        _incidents_line(agg),
+        t(
+            "report.summary.remarks",
+            difficulties=len(agg.difficulties),
+            proposals=len(agg.proposals),
+        ),
+    ]
+    missing = [u.name for u in agg.missing_units()]
+    if missing:
+        key = "report.summary.overdue" if agg.past_deadline else "report.summary.missing"
+        head = "\n".join(lines) + "\n\n"
+        frame = len(head) + len(t(key, count=len(missing), names=""))
+        lines += ["", t(key, count=len(missing), names=_names(missing, LIMIT - frame))]
+    return "\n".join(lines)
+
+
+def _incidents_line(agg: Aggregate) -> str:
+    total = sum(agg.incidents_by_status.values())
+    if not total:
+        return t("report.summary.no_incidents")
+    outcomes = ", ".join(
+        t("report.outcome", count=n, label=t(f"incident.status.{s}").lower())
+        for s, n in agg.incidents_by_status.items()
+        if n
+    )
+    return t("report.summary.incidents", total=total, outcomes=outcomes)

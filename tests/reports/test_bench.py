@@ -1,0 +1,19 @@
+"""The benchmark script still builds and measures (a tiny size, in-process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.aggregate_bench import build, markdown, measure
+
+
+def test_bench_smoke(tmp_path: Path) -> None:
+    built = build(tmp_path / "b.db", 400)
+    assert built["submissions"] == 400
+    assert built["figure_rows"] == 120 * 9 + 240 * 8
+    measured = measure(tmp_path / "b.db", tmp_path)
+    assert measured["in_scope_units"] > 0 and measured["patrols"] > 0
+    for name in ("bao_cao.docx", "phu_luc.xlsx", "chart.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    table = markdown([built | measured])
+    assert table.splitlines()[2].startswith("| 400 |")
