@@ -6,8 +6,6 @@ log in a short transaction (SQLite's write lock is not held while files are writ
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,6 +20,7 @@ from sqlmodel import col, select
 from bot.cli.base import app, cli_context, console, err_console
 from bot.messages import t
 from reports.aggregate import aggregate
+from reports.bundle import safe_name as safe_filename_part
 from reports.docx_report import render_report
 from reports.export import export_frame, write_export
 from reports.scope import current_period_key, directive_period
@@ -29,15 +28,6 @@ from reports.xlsx_annex import write_annex
 from storage.db import transaction
 from storage.models import AuditLog, Commune, Directive
 from storage.types import utcnow
-
-
-def safe_filename_part(text: str) -> str:
-    """'1949/UBND-NC' → '1949-UBND-NC', 'QĐ' → 'QD': ASCII letters, digits, '.', '_', '-'."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    ascii_text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if unicodedata.category(ch) != "Mn"
-    )
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text).strip("-.") or "x"
 
 
 @contextmanager
