@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from bot.channels import telegram_channel, zalo_channel
 from bot.channels.telegram_sender import TelegramSender
-from bot.channels.web.server import serve_web
+from bot.channels.web.server import CallerSignalsServer, serve_web
 from bot.channels.zalo_sender import ZaloSender
 from bot.context import AppContext
 from bot.core.engine import Engine
@@ -120,8 +120,7 @@ async def _serve_webhooks(ctx: AppContext, routes: list[Route], stop: asyncio.Ev
         access_log=False,
         lifespan="off",
     )
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    server = CallerSignalsServer(config)  # SIGINT/SIGTERM belong to run(), which sets stop
     task = asyncio.create_task(server.serve())
     await stop.wait()
     server.should_exit = True

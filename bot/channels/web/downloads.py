@@ -1,0 +1,107 @@
+"""The dashboard's report downloads: the DOCX report and the XLSX annex of a directive.
+
+Built by :mod:`reports` from the same aggregation as /summary. Every download is written to
+the audit log (who, which directive and period) once the file is made: a report leaves the
+building with names and phone numbers in it.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from bot.settings import Settings
+from reports.aggregate import Aggregate, aggregate
+from reports.docx_report import render_report
+from reports.scope import directive_period
+from reports.xlsx_annex import write_annex
+from storage.db import transaction
+from storage.models import AuditLog, Commune, Directive
+
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    media_type: str
+    content: bytes
+
+    @property
+    def disposition(self) -> str:
+        return f"attachment; filename=\"{self.filename}\"; filename*=UTF-8''{quote(self.filename)}"
+
+
+class NotFound(Exception):
+    """No such directive, or a period key that does not belong to it."""
+
+
+def _filename(directive: Directive, period_key: str, kind: str) -> str:
+    number = _UNSAFE.sub("-", directive.number).strip("-") or str(directive.id)
+    return f"bao-cao-{number}-{_UNSAFE.sub('-', period_key)}.{kind}"
+
+
+def _read(
+    db: Engine, settings: Settings, directive_id: int, period_key: str, now: datetime
+) -> tuple[Directive, Commune, Aggregate]:
+    """Everything the files need, read in one short session (rendering needs no database)."""
+    with Session(db, expire_on_commit=False) as session:
+        directive = session.get(Directive, directive_id)
+        if directive is None:
+            raise NotFound(str(directive_id))
+        try:
+            directive_period(directive, period_key)
+        except ValueError as exc:
+            raise NotFound(period_key) from exc
+        commune = session.exec(select(Commune).order_by(col(Commune.id))).first()
+        if commune is None:
+            raise NotFound("no commune")
+        agg = aggregate(session, directive_id, period_key, tz=settings.tz, now=now)
+        return directive, commune, agg
+
+
+def build_download(
+    settings: Settings,
+    db: Engine,
+    directive_id: int,
+    period_key: str,
+    kind: str,
+    *,
+    now: datetime,
+    actor: str,
+    member_id: int | None,
+) -> Download:
+    """Render the file, then record who took it. Raises :class:`NotFound` for a bad choice."""
+    assert kind in MEDIA_TYPES
+    directive, commune, agg = _read(db, settings, directive_id, period_key, now)
+    with tempfile.TemporaryDirectory(prefix="tinbao-web-") as folder:
+        out = Path(folder) / f"report.{kind}"
+        if kind == "xlsx":
+            write_annex(agg, out)
+        else:
+            today = now.astimezone(settings.tz).date()
+            render_report(agg, commune, directive, settings, out, report_date=today)
+        content = out.read_bytes()
+    with transaction(db) as session:
+        session.add(
+            AuditLog(
+                member_id=member_id,
+                actor=actor,
+                action=f"report.{kind}",
+                target=directive.number,
+                details={"directive_id": directive_id, "period": period_key},
+                at=now,
+            )
+        )
+    return Download(_filename(directive, period_key, kind), MEDIA_TYPES[kind], content)

@@ -1,0 +1,225 @@
+"""What the web pages read: the roster, incidents with their history, directives.
+
+Plain read-only queries returning small frozen views, so templates never touch a session.
+Times are turned into local dd/mm/yyyy hh:mm strings here, once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from bot.text import fold
+from handlers.incidents import RESPONDER_ROLES, STATUS_BUTTONS, status_label
+from storage.enums import Recurrence, UnitKind
+from storage.models import Attachment, Directive, Incident, IncidentEvent, Member, Unit
+from storage.vocab import kind_label, roles_label
+
+_KIND_ORDER = {kind.value: i for i, kind in enumerate(UnitKind)}
+_DIGITS = re.compile(r"\d+")
+
+
+def unit_order(unit: Unit) -> tuple[int, str]:
+    """Report order: villages, police, military, agencies, office; by name within a kind
+    ("Thôn 2" before "Thôn 10", on folded text so diacritics do not reorder)."""
+    name = _DIGITS.sub(lambda m: m.group().zfill(8), fold(unit.name))
+    return _KIND_ORDER.get(unit.kind, 99), name
+
+
+def local_time(moment: datetime | None, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+@dataclass(frozen=True)
+class MemberView:
+    id: int
+    full_name: str
+    phone: str
+    roles: tuple[str, ...]
+    roles_label: str
+    channels: tuple[str, ...]  # "telegram", "zalo" where the member linked a chat
+
+
+@dataclass(frozen=True)
+class UnitView:
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    members: tuple[MemberView, ...]
+
+
+def _member_view(member: Member) -> MemberView:
+    channels = tuple(
+        name
+        for name, linked in (("telegram", member.telegram_chat_id), ("zalo", member.zalo_chat_id))
+        if linked
+    )
+    return MemberView(
+        id=member.id or 0,
+        full_name=member.full_name,
+        phone=member.phone,
+        roles=tuple(member.roles),
+        roles_label=roles_label(member.roles),
+        channels=channels,
+    )
+
+
+def roster(session: Session) -> list[UnitView]:
+    """Active units with their active members: villages first, then police, military…"""
+    units = session.exec(select(Unit).where(col(Unit.active).is_(True))).all()
+    members = session.exec(
+        select(Member).where(col(Member.active).is_(True)).order_by(col(Member.id))
+    ).all()
+    by_unit: dict[int, list[MemberView]] = {}
+    for member in members:
+        by_unit.setdefault(member.unit_id, []).append(_member_view(member))
+    ordered = sorted(units, key=unit_order)
+    return [
+        UnitView(u.id or 0, u.name, u.kind, kind_label(u.kind), tuple(by_unit[u.id or 0]))
+        for u in ordered
+        if by_unit.get(u.id or 0)
+    ]
+
+
+def responders(units: list[UnitView]) -> list[MemberView]:
+    """Members who may change an incident's status (the engine checks again)."""
+    allowed = {r.value for r in RESPONDER_ROLES}
+    return [m for u in units for m in u.members if allowed & set(m.roles)]
+
+
+def active_member(session: Session, member_id: int) -> Member | None:
+    member = session.get(Member, member_id)
+    return member if member is not None and member.active else None
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    status: str
+    status_label: str
+    who: str
+    at: str
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    id: int
+    status: str
+    status_label: str
+    unit: str
+    reporter: str
+    reporter_phone: str
+    summary: str
+    location: str
+    latitude: float | None
+    longitude: float | None
+    people: int | None
+    occurred_at: str
+    reported_at: str
+    photos: int
+    history: tuple[HistoryView, ...]
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """(value, label) of the statuses a responder can set."""
+    return [(s.value, status_label(s)) for s in STATUS_BUTTONS]
+
+
+def incidents(session: Session, tz: ZoneInfo, limit: int = 50) -> list[IncidentView]:
+    """The newest incidents, each with every status change (who, when)."""
+    rows = session.exec(
+        select(Incident)
+        .order_by(col(Incident.created_at).desc(), col(Incident.id).desc())
+        .limit(limit)
+    ).all()
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    events = session.exec(
+        select(IncidentEvent)
+        .where(col(IncidentEvent.incident_id).in_(ids))
+        .order_by(col(IncidentEvent.at), col(IncidentEvent.id))
+    ).all()
+    people_ids = {r.reporter_member_id for r in rows} | {e.member_id for e in events if e.member_id}
+    people = {
+        m.id: m for m in session.exec(select(Member).where(col(Member.id).in_(people_ids))).all()
+    }
+    units = {u.id: u.name for u in session.exec(select(Unit)).all()}
+    photos: dict[int, int] = {}
+    for attachment in session.exec(
+        select(Attachment).where(col(Attachment.incident_id).in_(ids))
+    ).all():
+        key = attachment.incident_id or 0
+        photos[key] = photos.get(key, 0) + 1
+    history: dict[int, list[HistoryView]] = {}
+    for event in events:
+        who = people.get(event.member_id) if event.member_id else None
+        history.setdefault(event.incident_id, []).append(
+            HistoryView(
+                event.status,
+                status_label(event.status),
+                who.full_name if who else "",
+                local_time(event.at, tz),
+            )
+        )
+    out = []
+    for row in rows:
+        reporter = people.get(row.reporter_member_id)
+        out.append(
+            IncidentView(
+                id=row.id or 0,
+                status=row.status,
+                status_label=status_label(row.status),
+                unit=units.get(row.unit_id, ""),
+                reporter=reporter.full_name if reporter else "",
+                reporter_phone=reporter.phone if reporter else "",
+                summary=row.summary,
+                location=row.location_text or "",
+                latitude=row.latitude,
+                longitude=row.longitude,
+                people=row.people_count,
+                occurred_at=local_time(row.occurred_at, tz),
+                reported_at=local_time(row.created_at, tz),
+                photos=photos.get(row.id or 0, 0),
+                history=tuple(history.get(row.id or 0, [])),
+            )
+        )
+    return out
+
+
+def directives(session: Session) -> list[Directive]:
+    """Active directives, newest start first."""
+    return list(
+        session.exec(
+            select(Directive)
+            .where(col(Directive.active).is_(True))
+            .order_by(col(Directive.starts_on).desc(), col(Directive.id).desc())
+        ).all()
+    )
+
+
+def current_directive(found: list[Directive], today: date) -> Directive | None:
+    """What the office watches now: a one-off campaign still open (nearest deadline first),
+    else the oldest recurring duty in force, else whatever starts next."""
+    started = [d for d in found if d.starts_on <= today]
+    open_campaigns = [
+        d
+        for d in started
+        if d.recurrence == Recurrence.NONE
+        and (d.report_deadline or d.unit_deadline or d.starts_on) >= today
+    ]
+    if open_campaigns:
+        return min(
+            open_campaigns,
+            key=lambda d: (d.unit_deadline or d.report_deadline or d.starts_on, d.id or 0),
+        )
+    recurring = [d for d in started if d.recurrence != Recurrence.NONE]
+    if recurring:
+        return min(recurring, key=lambda d: d.id or 0)
+    if started:
+        return started[0]
+    return min(found, key=lambda d: d.starts_on) if found else None

@@ -1,0 +1,18 @@
+// Dashboard niceties; every form also works without this script.
+"use strict";
+
+(function () {
+  const directive = document.getElementById("directive-select");
+  if (directive) {
+    directive.addEventListener("change", () => directive.form.submit());
+  }
+  // A status form is sent once: a second click while the first is on its way would only
+  // be deduped by the engine anyway (same uuid), so say so by disabling the buttons.
+  document.querySelectorAll("form.status-buttons").forEach((form) => {
+    form.addEventListener("submit", () => {
+      setTimeout(() => form.querySelectorAll("button").forEach((b) => { b.disabled = true; }), 0);
+    });
+  });
+  const flash = document.getElementById("flash");
+  if (flash) setTimeout(() => { flash.hidden = true; }, 6000);
+})();
