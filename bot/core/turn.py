@@ -44,7 +44,17 @@ class Turn:
     def say_to(self, member: Member, reply: Reply, dedupe_key: str | None = None) -> int:
         """Send to another member on every channel they linked; returns how many chats."""
         sent = 0
-        for channel, chat_id in linked_chats(member):
+        chats = linked_chats(member)
+        if member.id is not None:
+            # Someone who uses the web chat (the playground, an office PC) gets it there too.
+            web_chat = self.session.exec(
+                select(DialogSession.chat_id)
+                .where(DialogSession.member_id == member.id)
+                .where(DialogSession.channel == Channel.WEB.value)
+            ).first()
+            if web_chat is not None:
+                chats.append((Channel.WEB.value, web_chat))
+        for channel, chat_id in chats:
             key = f"{dedupe_key}:{channel}" if dedupe_key else None
             self.outgoing.append(Outgoing(channel, chat_id, reply, dedupe_key=key))
             sent += 1

@@ -449,3 +449,13 @@ def test_summary_for_office_with_files_and_refused_for_others(harness: Harness) 
 
         actions = sorted(a.action for a in s.exec(select(AuditLog)).all())
     assert actions == ["report.docx", "report.xlsx", "summary.view"]
+
+
+def test_alerts_reach_a_responder_who_uses_the_web_chat(harness: Harness) -> None:
+    cop_member = harness.members_with_role("police", "police")[0]
+    cop_web = Person(harness, str(cop_member.id), channel="web")
+    cop_web.text("/start")  # the web channel knows members by id: no linking needed
+    cop_web.replies()
+    head = village_head(harness)
+    head.run([("say", "/baocao"), ("tap", "khả nghi"), *SUSPICIOUS, ("tap", "Gửi báo cáo")])
+    assert any("TIN BÁO KHẨN" in r.text for r in cop_web.replies())
