@@ -30,12 +30,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, RequestData
 
+from bench.pg import DEFAULT_PG_URL, fresh_schema, postgres_available
 from bot.channels.telegram_inbound import to_event
 from bot.context import AppContext, open_context
 from bot.core.engine import Engine
 from bot.core.forms.loader import load_form
 from bot.settings import load_settings
-from bench.pg import DEFAULT_PG_URL, fresh_schema, postgres_available
 from storage.db import transaction
 from storage.models import Commune, Member, Unit
 

@@ -20,7 +20,10 @@ CATALOG: dict[str, str] = {
     "cli.db.upgraded": "Cơ sở dữ liệu đã ở phiên bản mới nhất ({revision}).",
     "cli.db.no_commune": "Chưa thiết lập xã. Hãy chạy: tinbao init --province … --commune …",
     "cli.run.channels": "Kênh đang chạy: {channels}.",
-    "cli.run.playground": "Không có token bot: mở sân thử tại http://{host}:{port}",
+    "cli.run.playground": (
+        "Chưa có token bot: chạy sân thử với dữ liệu mẫu Xã Tây Trà. Mở http://{host}:{port}"
+    ),
+    "cli.run.web": "Trang điều hành: http://{host}:{port}/dashboard (Ctrl+C để dừng).",
     # --- roster file: headers and values (they are also what the importer recognises) --------
     "roster.header.unit": "Đơn vị",
     "roster.header.kind": "Loại đơn vị",
@@ -125,21 +128,32 @@ CATALOG: dict[str, str] = {
     "cli.directive.created": "Đã thêm chỉ đạo số {number}.",
     "cli.directive.updated": "Đã cập nhật chỉ đạo số {number}.",
     "cli.directive.unchanged": "Chỉ đạo số {number} đã có, không thay đổi gì.",
-    "cli.directive.col.number": "Số, ký hiệu",
-    "cli.directive.col.issued": "Ngày ban hành",
-    "cli.directive.col.issuer": "Cơ quan ban hành",
-    "cli.directive.col.summary": "Trích yếu",
-    "cli.directive.col.targets": "Đơn vị thực hiện",
-    "cli.directive.col.forms": "Biểu mẫu",
-    "cli.directive.col.recurrence": "Lặp lại",
-    "cli.directive.col.unit_deadline": "Hạn đơn vị",
-    "cli.directive.col.report_deadline": "Hạn báo cáo",
+    "cli.directive.item": (
+        "{number} — ban hành {issued}, {issuer}\n"
+        "  {summary}\n"
+        "  Đơn vị thực hiện: {targets}. Biểu mẫu: {forms}. Lặp lại: {recurrence}, từ {starts}."
+    ),
+    "cli.directive.item_deadlines": "  Hạn đơn vị: {unit_deadline}. Hạn báo cáo: {report_deadline}.",
     "cli.directive.count": "Có {count} chỉ đạo.",
     "cli.sample.seeded": (
         "Đã nạp dữ liệu mẫu {commune}: {created} người mới, {updated} người cập nhật, "
         "{directives} chỉ đạo mới."
     ),
     "cli.sample.unchanged": "Dữ liệu mẫu {commune} đã có sẵn, không thay đổi gì.",
+    # --- web accounts (tinbao web add-user) ----------------------------------------------------
+    "cli.web.password": "Mật khẩu cho {username}",
+    "cli.web.created": "Đã tạo tài khoản web «{username}» cho {name}.",
+    "cli.web.updated": "Đã đổi tài khoản web của {name} thành «{username}» với mật khẩu mới.",
+    "cli.web.unknown_member": "Không có ai đang hoạt động với số điện thoại «{phone}».",
+    "cli.web.not_office": (
+        "{name} không phải văn phòng, lãnh đạo hay quản trị: chỉ những vai trò này được vào "
+        "trang điều hành."
+    ),
+    "cli.web.bad_username": (
+        "Tên đăng nhập «{username}» không hợp lệ (3–32 ký tự: chữ thường không dấu, số, . _ -)."
+    ),
+    "cli.web.username_taken": "Tên đăng nhập «{username}» đã có người dùng.",
+    "cli.web.short_password": "Mật khẩu cần ít nhất {length} ký tự.",
     # --- generic chat ----------------------------------------------------------------------
     "chat.unknown_person": (
         "Xin chào! Tài khoản này chưa có trong danh sách của xã.\n"
@@ -197,6 +211,16 @@ CATALOG: dict[str, str] = {
     "cmd.help": "Hướng dẫn sử dụng",
     "cmd.baocao": "Gửi báo cáo (chọn loại)",
     "cmd.huy": "Huỷ báo cáo đang làm",
+    "cmd.tiendo": "Tiến độ: đơn vị nào đã/chưa báo cáo",
+    "cmd.nhacnho": "Gửi ngay tin nhắc các đơn vị chưa báo cáo",
+    "cmd.summary": "Tổng hợp số liệu, kèm báo cáo DOCX và phụ lục XLSX",
+    # --- /summary ----------------------------------------------------------------------------
+    "summary.working": "⏳ Đang tổng hợp số liệu và lập báo cáo, vui lòng chờ trong giây lát…",
+    "summary.no_directive": "Không tìm thấy văn bản {number} đang cần báo cáo. Ví dụ: /summary 1949/UBND-NC",
+    "summary.bad_period": "Kỳ «{period}» không đúng với văn bản này. Ví dụ: 2025-W37, 2025-09 hoặc once.",
+    "summary.chart_caption": "📈 Biểu đồ tiến độ và tin báo",
+    "summary.docx_caption": "📄 Dự thảo báo cáo (DOCX) — Văn phòng kiểm tra, bổ sung trước khi trình ký.",
+    "summary.xlsx_caption": "📊 Phụ lục số liệu (XLSX)",
     # --- dialog ------------------------------------------------------------------------------
     "dialog.progress": "<b>{title}</b> — câu {number}/{total}",
     "dialog.multi_hint": "Bấm để chọn/bỏ chọn (hoặc gõ các số, ví dụ: 1,3).",
@@ -299,6 +323,220 @@ CATALOG: dict[str, str] = {
     "incident.reporter_told": (
         "ℹ️ Tin báo #{id} của anh/chị: <b>{status}</b> — {who}, lúc {at}. Cảm ơn anh/chị!"
     ),
+    # --- outbox, channels (delivery), reminders, progress ----------------------------------
+    "channel.telegram": "Telegram",
+    "channel.zalo": "Zalo",
+    "channel.web": "trang web",
+    "outbox.alert.dead": (
+        "⚠️ <b>Không gửi được tin nhắn</b> tới {who} qua {channel} sau {attempts} lần thử.\n"
+        "Lỗi: {error}\nNội dung: «{preview}»\n"
+        "Xem: tinbao outbox status — gửi lại: tinbao outbox retry-dead."
+    ),
+    "outbox.alert.blocked": (
+        "⚠️ {who} đã chặn bot trên {channel}: không gửi tin nhắn được nữa. Đã đánh dấu "
+        "«không liên lạc được». Vui lòng liên hệ trực tiếp để người này mở chặn và nhắn lại bot."
+    ),
+    "cli.outbox.title": "Hộp thư đi (outbox)",
+    "cli.outbox.channel": "Kênh",
+    "cli.outbox.queued": "Chờ gửi",
+    "cli.outbox.sending": "Đang gửi",
+    "cli.outbox.retrying": "Chờ thử lại",
+    "cli.outbox.sent": "Đã gửi",
+    "cli.outbox.dead": "Hỏng",
+    "cli.outbox.empty": "Hộp thư đi trống.",
+    "cli.outbox.retried": "Đã đưa {count} tin nhắn hỏng trở lại hàng đợi.",
+    "telegram.share_location": "📍 Gửi vị trí hiện tại",
+    "telegram.share_contact": "📱 Chia sẻ số điện thoại",
+    "zalo.choice_numbered": "{number}. {label}",
+    "zalo.choice_alias": "Gõ «{alias}» để {action}",
+    "zalo.choice_plain": "• {label}",
+    "zalo.type_location": (
+        "📍 Zalo không gửi được vị trí cho bot: vui lòng gõ địa điểm "
+        "(thôn, xóm, địa danh gần nhất)."
+    ),
+    "zalo.type_contact": "📱 Vui lòng gõ số điện thoại của anh/chị (ví dụ 0912345678).",
+    "zalo.file_elsewhere": (
+        "📎 Tệp «{name}» không gửi được qua Zalo. Vui lòng xem và tải tệp trên trang quản lý "
+        "của Văn phòng UBND xã hoặc trên Telegram."
+    ),
+    "zalo.photo_elsewhere": (
+        "🖼 Ảnh «{name}» không gửi được qua Zalo. Vui lòng xem ảnh trên trang quản lý "
+        "của Văn phòng UBND xã hoặc trên Telegram."
+    ),
+    "remind.button_report": "Báo cáo ngay",
+    "remind.button_report_form": "Báo cáo: {title}",
+    "remind.button_nothing": "Không phát hiện gì",
+    "remind.period": " (kỳ {label})",
+    "remind.announce": (
+        "📢 <b>Văn bản {number}</b> của {issuer}\n{summary}\n"
+        "Đơn vị <b>{unit}</b> cần báo cáo{period}. Hạn: <b>{deadline}</b>."
+    ),
+    "remind.announce_no_deadline": (
+        "📢 <b>Văn bản {number}</b> của {issuer}\n{summary}\nĐơn vị <b>{unit}</b> cần báo cáo{period}."
+    ),
+    "remind.before": (
+        "⏰ <b>Nhắc báo cáo</b> theo văn bản {number}\n{summary}\n"
+        "Đơn vị <b>{unit}</b> chưa gửi báo cáo{period}. Hạn: <b>{deadline}</b> (còn {days} ngày)."
+    ),
+    "remind.before_today": (
+        "⏰ <b>Hôm nay là hạn báo cáo</b> theo văn bản {number}\n{summary}\n"
+        "Đơn vị <b>{unit}</b> chưa gửi báo cáo{period}. Hạn: <b>{deadline}</b>."
+    ),
+    "remind.overdue": (
+        "❗ <b>Quá hạn báo cáo</b> theo văn bản {number}\n{summary}\n"
+        "Đơn vị <b>{unit}</b> chưa gửi báo cáo{period}; hạn là {deadline} "
+        "(đã quá {days} ngày). Vui lòng báo cáo ngay."
+    ),
+    "remind.escalate": (
+        "⚠️ <b>Đơn vị chưa báo cáo</b> theo văn bản {number}{period}\n{summary}\n"
+        "Hạn {deadline}, đã quá {days} ngày. Còn {count} đơn vị chưa báo cáo:\n{units}"
+    ),
+    "remind.escalate_unit": "• {name}",
+    "progress.title": "📊 <b>Tiến độ báo cáo</b> — {date}",
+    "progress.none": "Hiện không có văn bản nào đang cần báo cáo.",
+    "progress.directive": "<b>{number}</b> — {summary}",
+    "progress.deadline": "Hạn: {deadline}{late}",
+    "progress.period_deadline": "Kỳ {period}, hạn: {deadline}{late}",
+    "progress.no_deadline": "Không có hạn",
+    "progress.late": " (đã quá hạn)",
+    "progress.done": "Đã báo cáo ({count}/{total}): {units}",
+    "progress.missing": "Chưa báo cáo ({count}/{total}): {units}",
+    "progress.nobody": "không có",
+    "progress.own_done": "Đơn vị của anh/chị: đã báo cáo.",
+    "progress.own_missing": "Đơn vị của anh/chị: <b>chưa báo cáo</b>.",
+    "progress.reminded": "Đã xếp lịch gửi {count} tin nhắc báo cáo.",
+    "progress.nothing_to_remind": (
+        "Không có tin nhắc nào cần gửi lúc này: các đơn vị đã báo cáo, đã được nhắc hôm nay, "
+        "hoặc đang trong giờ nghỉ ({quiet})."
+    ),
+    # --- reports: /summary, DOCX report, XLSX annex, chart, `tinbao report/export` ------------
+    "report.kind.village": "Thôn",
+    "report.kind.police": "Công an xã",
+    "report.kind.military": "Ban CHQS xã",
+    "report.kind.agency": "Cơ quan, ban ngành",
+    "report.kind.office": "Văn phòng",
+    "report.status.on_time": "Đúng hạn",
+    "report.status.late": "Trễ hạn",
+    "report.status.missing": "Chưa gửi",
+    "report.submission.submitted": "Đã gửi",
+    "report.submission.amended": "Đã sửa",
+    "report.doctype.default": "Công văn",
+    "report.doctype.KH": "Kế hoạch",
+    "report.doctype.CT": "Chỉ thị",
+    "report.doctype.QĐ": "Quyết định",
+    "report.doctype.CĐ": "Công điện",
+    "report.doctype.HD": "Hướng dẫn",
+    "report.doctype.TB": "Thông báo",
+    "report.doctype.NQ": "Nghị quyết",
+    "report.doctype.CTr": "Chương trình",
+    "report.doctype.PA": "Phương án",
+    "report.title": "Kết quả thực hiện công tác {subject}",
+    "report.outcome": "{count} {label}",
+    "report.figure.propaganda_sessions": "Buổi tuyên truyền",
+    "report.figure.propaganda_attendees": "Lượt người dự tuyên truyền",
+    "report.figure.security_teams": "Tổ tự quản an ninh",
+    "report.figure.cameras": "Camera an ninh",
+    "report.figure.zalo_groups": "Nhóm Zalo cộng đồng",
+    "report.figure.foreigners_residing": "Người nước ngoài cư trú",
+    "report.figure.residence_checks": "Lượt kiểm tra cư trú",
+    "report.figure.cases_detected": "Vụ việc phát hiện",
+    "report.figure.cases_handled": "Vụ việc đã xử lý",
+    "report.figure.patrols": "Lượt tuần tra",
+    "report.figure.patrol_police": "Lượt công an tuần tra",
+    "report.figure.patrol_militia": "Lượt dân quân tuần tra",
+    "report.figure.patrol_security": "Lượt an ninh cơ sở tuần tra",
+    "report.figure.persons_checked": "Người được kiểm tra",
+    "report.figure.vehicles_checked": "Phương tiện được kiểm tra",
+    "report.figure.foreigners_checked": "Người nước ngoài được kiểm tra",
+    "report.figure.findings": "Ca tuần tra có phát hiện",
+    "report.figure.suspects_reported": "Người khả nghi được báo",
+    "report.figure.no_incident": "Báo cáo không phát hiện",
+    "report.xlsx.sheet.summary": "Tổng hợp",
+    "report.xlsx.sheet.progress": "Tiến độ",
+    "report.xlsx.sheet.incidents": "Sự việc",
+    "report.xlsx.sheet.remarks": "Khó khăn - Đề xuất",
+    "report.xlsx.sheet.export": "Dữ liệu",
+    "report.xlsx.col.no": "STT",
+    "report.xlsx.col.item": "Nội dung",
+    "report.xlsx.col.value": "Giá trị",
+    "report.xlsx.col.unit": "Đơn vị",
+    "report.xlsx.col.kind": "Loại đơn vị",
+    "report.xlsx.col.status": "Tình trạng",
+    "report.xlsx.col.member": "Người gửi",
+    "report.xlsx.col.first": "Gửi lần đầu",
+    "report.xlsx.col.last": "Cập nhật lần cuối",
+    "report.xlsx.col.version": "Phiên bản",
+    "report.xlsx.col.expected": "Phải báo cáo",
+    "report.xlsx.col.submitted": "Đã gửi",
+    "report.xlsx.col.on_time": "Đúng hạn",
+    "report.xlsx.col.late": "Trễ hạn",
+    "report.xlsx.col.missing": "Chưa gửi",
+    "report.xlsx.col.submitted_pct": "Tỷ lệ đã gửi",
+    "report.xlsx.col.on_time_pct": "Tỷ lệ đúng hạn",
+    "report.xlsx.col.id": "Mã",
+    "report.xlsx.col.reported_at": "Thời điểm báo",
+    "report.xlsx.col.occurred_at": "Thời điểm xảy ra",
+    "report.xlsx.col.reporter": "Người báo",
+    "report.xlsx.col.summary": "Nội dung",
+    "report.xlsx.col.location": "Địa điểm",
+    "report.xlsx.col.lat": "Vĩ độ",
+    "report.xlsx.col.lon": "Kinh độ",
+    "report.xlsx.col.people": "Số người",
+    "report.xlsx.col.incident_status": "Kết quả xử lý",
+    "report.xlsx.col.changed_by": "Người cập nhật",
+    "report.xlsx.col.changed_at": "Cập nhật lúc",
+    "report.xlsx.col.remark_kind": "Loại ý kiến",
+    "report.xlsx.col.units": "Đơn vị nêu",
+    "report.xlsx.col.form": "Biểu mẫu",
+    "report.xlsx.col.period": "Kỳ báo cáo",
+    "report.xlsx.col.submission_status": "Trạng thái",
+    "report.xlsx.col.submitted_at": "Gửi lúc",
+    "report.xlsx.col.updated_at": "Sửa lúc",
+    "report.xlsx.info.directive": "Văn bản",
+    "report.xlsx.info.period": "Kỳ báo cáo",
+    "report.xlsx.info.deadline": "Hạn đơn vị gửi báo cáo",
+    "report.xlsx.info.generated": "Lập lúc",
+    "report.xlsx.info.all_units": "Tất cả đơn vị",
+    "report.xlsx.info.incidents": "Tin báo: {status}",
+    "report.xlsx.remark.difficulty": "Khó khăn, hạn chế",
+    "report.xlsx.remark.proposal": "Kiến nghị, đề xuất",
+    "report.chart.title": "{number} — kỳ {period}",
+    "report.chart.completeness": "Tiến độ báo cáo theo loại đơn vị",
+    "report.chart.units": "Số đơn vị",
+    "report.chart.incidents": "Tin báo sự việc theo ngày",
+    "report.chart.tips": "Số tin báo",
+    "report.summary.title": "📊 <b>Tổng hợp {number}</b>",
+    "report.summary.period": "Kỳ: {period} · hạn đơn vị gửi: {deadline}",
+    "report.summary.completeness": (
+        "<b>Tiến độ:</b> {submitted}/{expected} đơn vị đã gửi ({pct}): {on_time} đúng hạn, "
+        "{late} trễ hạn, {missing} chưa gửi."
+    ),
+    "report.summary.nobody": "<b>Tiến độ:</b> chưa có đơn vị nào gửi báo cáo (0/{expected}).",
+    "report.summary.kind": "• {label}: {submitted}/{expected}",
+    "report.summary.figures": "<b>Số liệu chính:</b>",
+    "report.summary.propaganda": "• Tuyên truyền: {sessions} buổi, {attendees} lượt người dự",
+    "report.summary.grassroots": "• Tổ tự quản: {teams} · camera: {cameras} · nhóm Zalo: {zalo}",
+    "report.summary.patrol": (
+        "• Tuần tra: {patrols} lượt, {forces} lượt người; kiểm tra {persons} người, "
+        "{vehicles} phương tiện"
+    ),
+    "report.summary.cases": "• Vụ việc đơn vị báo: phát hiện {detected}, đã xử lý {handled}",
+    "report.summary.incidents": "• Tin báo: {total} ({outcomes})",
+    "report.summary.no_incidents": "• Tin báo: chưa có",
+    "report.summary.remarks": "• Khó khăn: {difficulties} ý kiến · đề xuất: {proposals} ý kiến",
+    "report.summary.overdue": "<b>Quá hạn, chưa gửi ({count}):</b> {names}",
+    "report.summary.missing": "<b>Chưa gửi ({count}):</b> {names}",
+    "report.summary.more": "… và {count} đơn vị khác",
+    "cli.report.no_directive": "Không tìm thấy văn bản «{number}».",
+    "cli.report.bad_period": "Kỳ «{period}» không hợp lệ cho văn bản {number}.",
+    "cli.report.step.aggregate": "Tổng hợp số liệu",
+    "cli.report.step.docx": "Lập báo cáo DOCX",
+    "cli.report.step.xlsx": "Lập phụ lục XLSX",
+    "cli.report.step.read": "Đọc dữ liệu",
+    "cli.report.step.write": "Ghi tệp",
+    "cli.report.done": "Đã lập báo cáo {number} kỳ {period}: {docx} và {xlsx}",
+    "cli.export.bad_suffix": "Tệp xuất phải có đuôi .csv hoặc .xlsx, không phải «{path}».",
+    "cli.export.done": "Đã xuất {rows} bản báo cáo của {number} kỳ {period} ra {path}",
 }
 
 

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     web_secret_key: SecretStr | None = Field(
         default=None, description="Signs web session cookies; empty = random key per start"
     )
-    webhook_host: str = "0.0.0.0"  # noqa: S104 - webhooks come from the platforms' servers
+    webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
 
     telegram_rate_per_second: float = Field(default=30.0, gt=0)

@@ -45,14 +45,15 @@ def remind_stale_drafts(engine: Engine, forms: dict[str, Form], now: datetime) -
             reply = Reply(
                 t("dialog.draft_reminder", title=esc(form.title)),
                 choices=[
-                    Choice(t("button.resume_draft"), f"n:{row.step}:resume", alias=t("alias.resume")),
+                    Choice(
+                        t("button.resume_draft"), f"n:{row.step}:resume", alias=t("alias.resume")
+                    ),
                     Choice(t("button.cancel"), f"n:{row.step}:cancel", alias=t("alias.cancel")),
                 ],
             )
             enqueue(
                 session,
-                Outgoing(row.channel, row.chat_id, reply,
-                         dedupe_key=f"draft:{row.id}:{row.step}"),
+                Outgoing(row.channel, row.chat_id, reply, dedupe_key=f"draft:{row.id}:{row.step}"),
             )
             row.reminded_at = now
             session.add(row)

@@ -45,5 +45,5 @@ def commands_for(roles: set[str]) -> list[CommandSpec]:
 def load_all() -> None:
     """Import every module that registers commands (idempotent)."""
     import handlers.basic
-    import handlers.office  # noqa: F401
+    import handlers.office
     import handlers.summary  # noqa: F401

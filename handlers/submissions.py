@@ -52,7 +52,8 @@ def save_submission(
 ) -> Submission:
     """File a new report, or a new version of ``amend_id`` (the old one stays in history)."""
     session = turn.session
-    assert turn.member is not None and turn.member.id is not None and turn.unit is not None
+    assert turn.member is not None and turn.member.id is not None
+    assert turn.unit is not None and turn.unit.id is not None
     if amend_id is not None:
         row = session.get(Submission, amend_id)
         assert row is not None

@@ -29,7 +29,8 @@ def current_directive(session: Session, today: date) -> Directive | None:
         .order_by(col(Directive.starts_on).desc(), col(Directive.id).desc())
     ).all()
     one_off = [d for d in started if d.recurrence == Recurrence.NONE]
-    return (one_off or list(started) or [None])[0]
+    candidates = one_off or list(started)
+    return candidates[0] if candidates else None
 
 
 @command("/summary", "cmd.summary", SUMMARY_ROLES)

@@ -9,6 +9,7 @@ the engine's processed-update table turns the retry into a no-op.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -81,10 +82,8 @@ async def poll(engine: Engine, bot: Bot, stop: asyncio.Event, *, timeout: int = 
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass
 
 
 def secret_ok(expected: str | None, given: str | None) -> bool:

@@ -7,7 +7,8 @@ import logging
 
 from bot.cli.base import app, cli_context, console
 from bot.messages import t
-from bot.runtime import configured_channels, run as run_runtime
+from bot.runtime import configured_channels
+from bot.runtime import run as run_runtime
 
 
 @app.command("run")

@@ -84,6 +84,11 @@ def parse_date(typed: str, today: Today) -> date | None:
         return today.date
     if folded in ("hom qua", "homqua", "qua"):
         return today.date - timedelta(days=1)
+    # Text channels (Zalo) list the date buttons as "1. Hôm nay" and "2. Hôm qua"
+    # (render.question_reply); a bare 1 or 2 is no date otherwise.
+    pick = _NUMBER_PICK.match(folded)
+    if pick and pick[1] in ("1", "2"):
+        return today.date - timedelta(days=int(pick[1]) - 1)
     match = _DATE.match(folded)
     if not match:
         return None

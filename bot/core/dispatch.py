@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from sqlmodel import col, select
+
 from bot.core.dialog import Dialog
 from bot.core.events import EventKind, Reply, RequestKind
 from bot.core.identity import find_member, register_by_code, register_by_contact
@@ -17,7 +19,7 @@ from bot.text import fold
 from handlers import basic
 from handlers.incidents import change_status
 from handlers.registry import COMMANDS, load_all
-from storage.models import Unit
+from storage.models import OutboxMessage, Unit
 
 _CODE_LIKE = re.compile(r"^[A-Za-z0-9_-]{6,16}$")
 _CANCEL_WORDS = {"huy", "huy bo", "thoi"}
@@ -116,6 +118,10 @@ def _idle_input(turn: Turn, dialog: Dialog) -> None:
     event = turn.event
     if event.kind is EventKind.TEXT and event.text:
         folded = fold(event.text).removeprefix("so ").rstrip(".")
+        status = _typed_incident_status(turn, folded)
+        if status is not None:
+            change_status(turn, *status)
+            return
         forms = basic.usable_forms(turn)
         if folded.isdigit() and 1 <= int(folded) <= len(forms):
             dialog.start(forms[int(folded) - 1].id, None)
@@ -126,6 +132,27 @@ def _idle_input(turn: Turn, dialog: Dialog) -> None:
     elif event.kind is EventKind.UNSUPPORTED:
         turn.say(Reply(t("chat.unsupported_message")))
     basic.show_menu(turn)
+
+
+def _typed_incident_status(turn: Turn, folded: str) -> tuple[int, str] | None:
+    """A number typed right after an alert picks that alert's status (text channels have no
+    buttons). Only the last message sent to this chat counts: an older alert is not meant."""
+    if not folded.isdigit():
+        return None
+    last = turn.session.exec(
+        select(OutboxMessage.payload)
+        .where(OutboxMessage.channel == turn.event.channel)
+        .where(OutboxMessage.chat_id == turn.event.chat_id)
+        .where(OutboxMessage.kind == "message")
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(1)
+    ).first()
+    for choice in (last or {}).get("choices", []):
+        parts = str(choice.get("data", "")).split(":")
+        is_status = len(parts) == 3 and parts[0] == "inc" and parts[1].isdigit()
+        if is_status and choice.get("number") == int(folded):
+            return int(parts[1]), parts[2]
+    return None
 
 
 def _register(turn: Turn) -> None:

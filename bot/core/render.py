@@ -68,7 +68,8 @@ def question_reply(
         ]
         columns = 2
     elif kind is QuestionType.TIME:
-        choices = [Choice(t("button.now"), f"a:{step}:bay gio", number=1)]
+        # Not numbered: on a text channel "1" must stay one o'clock; "bây giờ" is typed.
+        choices = [Choice(t("button.now"), f"a:{step}:bay gio")]
     elif kind is QuestionType.LOCATION:
         request = RequestKind.LOCATION
         lines.append(t("dialog.location_hint"))

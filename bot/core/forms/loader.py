@@ -28,7 +28,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)  # type: ignore[assignment]
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
@@ -106,10 +106,10 @@ def _check_semantics(path: Path, form: Form, lines: dict[tuple[Any, ...], int]) 
             if target not in seen:
                 known = "later" if any(x.id == target for x in form.questions) else "missing"
                 fail(("questions", i, "when"), f"condition names a {known} question {target!r}")
-            ref = form.questions[seen[target]]
-            if q.when.includes is not None and ref.type is not QuestionType.MULTI_CHOICE:
+            referenced = form.questions[seen[target]]
+            if q.when.includes is not None and referenced.type is not QuestionType.MULTI_CHOICE:
                 fail(("questions", i, "when"), "'includes' needs a multiple-choice question")
-            if q.when.includes is not None and ref.option(q.when.includes) is None:
+            if q.when.includes is not None and referenced.option(q.when.includes) is None:
                 fail(("questions", i, "when"), f"{target!r} has no option {q.when.includes!r}")
         seen[q.id] = i
     if form.incident is not None:
