@@ -52,6 +52,7 @@ class IncidentStatus(StrEnum):
 
 class OutboxStatus(StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by a sender; claimed_until says when the claim lapses
     RETRYING = "retrying"
     SENT = "sent"
     DEAD = "dead"

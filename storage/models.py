@@ -224,6 +224,9 @@ class OutboxMessage(SQLModel, table=True):
     status: str = Field(default="queued", description="storage.enums.OutboxStatus")
     attempts: int = 0
     next_attempt_at: datetime = _ts()
+    claimed_until: datetime | None = _ts(nullable=True)  # a sender's claim; expires if it dies
+    claimed_by: str | None = None  # which sender claim holds the row while "sending"
+    parts_sent: int = 0  # parts of a split message already delivered (not sent again)
     last_error: str | None = None
     dedupe_key: str | None = Field(default=None, unique=True)
     created_at: datetime = _ts()

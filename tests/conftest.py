@@ -21,6 +21,8 @@ from bot.settings import Settings, load_settings
 from storage.db import make_engine, normalise_url
 from storage.migrate import upgrade
 
+pytest_plugins = ["tests.fakes.fixtures"]  # fake_telegram, fake_zalo
+
 PG_URL = os.environ.get("TINBAO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 _pg_ok: bool | None = None
 
