@@ -9,8 +9,6 @@ the engine's processed-update table turns the retry into a no-op.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hmac
 import json
 import logging
 
@@ -20,6 +18,7 @@ from starlette.routing import Route
 from telegram import Bot, Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
+from bot.channels.common import secret_ok, sleep_or_stop
 from bot.channels.telegram_inbound import to_event
 from bot.core.engine import Engine, Outcome
 from bot.settings import Settings
@@ -60,7 +59,7 @@ async def poll(engine: Engine, bot: Bot, stop: asyncio.Event, *, timeout: int = 
             )
             backoff = 1.0
         except RetryAfter as exc:
-            await _sleep(
+            await sleep_or_stop(
                 stop,
                 float(
                     exc.retry_after
@@ -71,7 +70,7 @@ async def poll(engine: Engine, bot: Bot, stop: asyncio.Event, *, timeout: int = 
             continue
         except (TimedOut, NetworkError) as exc:
             log.warning("getUpdates failed: %s; retrying in %.0fs", exc, backoff)
-            await _sleep(stop, backoff)
+            await sleep_or_stop(stop, backoff)
             backoff = min(backoff * 2, 60.0)
             continue
         for update in updates:
@@ -79,18 +78,6 @@ async def poll(engine: Engine, bot: Bot, stop: asyncio.Event, *, timeout: int = 
             if event is not None:
                 await asyncio.to_thread(engine.handle, event)
             offset = update.update_id + 1
-
-
-async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-
-
-def secret_ok(expected: str | None, given: str | None) -> bool:
-    """Constant-time comparison of the webhook secret header."""
-    if not expected or given is None:
-        return False
-    return hmac.compare_digest(expected.encode(), given.encode())
 
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -21,8 +21,6 @@ Start-up (the runtime wires these)::
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hmac
 import json
 import logging
 
@@ -30,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.channels.common import secret_ok, sleep_or_stop
 from bot.channels.zalo_client import ZaloClient, ZaloUpdate, ZaloWebhookInfo
 from bot.channels.zalo_errors import (
     ZaloError,
@@ -124,22 +123,10 @@ async def poll(
             log.exception("zalo: handling an update failed")
             wait = backoff
             backoff = min(backoff * 2, MAX_BACKOFF)
-        await _sleep(stop, wait)
-
-
-async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+        await sleep_or_stop(stop, wait)
 
 
 # === webhook ===================================================================================
-
-
-def secret_ok(expected: str | None, given: str | None) -> bool:
-    """Constant-time comparison of the webhook secret header; no secret set refuses all."""
-    if not expected or given is None:
-        return False
-    return hmac.compare_digest(expected.encode(), given.encode())
 
 
 def zalo_webhook_route(

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from bot.core.events import InboundEvent, Outgoing, Reply
 from bot.core.forms.schema import Form
+from bot.outbox.recipients import linked_chats
 from bot.settings import Settings
 from storage.enums import Channel
 from storage.models import DialogSession, Member, Unit
@@ -92,12 +93,3 @@ class Turn:
             self.session.flush()
         self._dialog = row
         return row
-
-
-def linked_chats(member: Member) -> list[tuple[str, str]]:
-    chats: list[tuple[str, str]] = []
-    if member.telegram_chat_id:
-        chats.append((Channel.TELEGRAM.value, member.telegram_chat_id))
-    if member.zalo_chat_id:
-        chats.append((Channel.ZALO.value, member.zalo_chat_id))
-    return chats
