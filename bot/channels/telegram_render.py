@@ -94,7 +94,9 @@ def edit_kwargs(reply: Reply) -> dict[str, Any] | None:
 
     Only a single-part text with inline buttons (or none) can be edited in place.
     """
-    if reply.edit_message_id is None or reply.document_path or reply.photo_path:
+    if reply.edit_message_id is None or not reply.edit_message_id.isdigit():
+        return None
+    if reply.document_path or reply.photo_path:
         return None
     if reply.request is not None or reply.remove_keyboard or len(reply.text) > TEXT_LIMIT:
         return None

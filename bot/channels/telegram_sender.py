@@ -99,7 +99,8 @@ class TelegramSender:
     async def _answer_callback(self, message: OutboxRow) -> None:
         toast = strip_html(message.reply.text)[:TOAST_LIMIT] or None
         try:
-            await self._bot.answer_callback_query(callback_query_id=message.chat_id, text=toast)
+            query_id = message.reply.callback_id or message.chat_id
+            await self._bot.answer_callback_query(callback_query_id=query_id, text=toast)
         except Exception as exc:
             raise map_error(exc, 0) from exc
 

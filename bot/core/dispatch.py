@@ -31,6 +31,9 @@ def dispatch(turn: Turn) -> None:
     turn.member = find_member(turn.session, event)
     if turn.member is not None:
         turn.unit = turn.session.get(Unit, turn.member.unit_id)
+        if turn.member.unreachable:  # they blocked the bot once; writing again unblocks it
+            turn.member.unreachable = False
+            turn.session.add(turn.member)
     if not event.private_chat:
         if event.command is not None:
             turn.say(Reply(t("chat.group_not_supported")))
@@ -84,15 +87,15 @@ def _on_button(turn: Turn) -> None:
             basic.show_menu(turn)
         return
     if head == "go" and len(parts) in (2, 3):
-        directive_id = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else None
+        directive_id = _number(parts[2]) if len(parts) == 3 else None
         if len(parts) == 3 and directive_id is None:
             _stale(turn)
             return
         Dialog(turn).start(parts[1], directive_id)
         return
-    if head in ("a", "n") and len(parts) >= 3 and parts[1].isdigit():
+    if head in ("a", "n") and len(parts) >= 3 and (step := _number(parts[1])) is not None:
         dialog = Dialog(turn)
-        if not dialog.active or int(parts[1]) != dialog.row.step:
+        if not dialog.active or step != dialog.row.step:
             turn.toast(t("chat.stale_button"))
             dialog.show_current(prefix=t("chat.stale_button")) if dialog.active else _stale(turn)
             return
@@ -102,10 +105,19 @@ def _on_button(turn: Turn) -> None:
         else:
             dialog.navigate(value)
         return
-    if head == "inc" and len(parts) == 3 and parts[1].isdigit():
-        change_status(turn, int(parts[1]), parts[2])
+    if head == "inc" and len(parts) == 3 and (incident_id := _number(parts[1])) is not None:
+        change_status(turn, incident_id, parts[2])
         return
     _stale(turn)
+
+
+def _number(text: str) -> int | None:
+    """A number in button data or typed text: ASCII digits only, at most nine of them.
+
+    ``str.isdigit`` alone is not enough: '²' passes it and ``int('²')`` raises, and a
+    20-digit id overflows the database's integer column — either made the update fail.
+    """
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def _stale(turn: Turn) -> None:
@@ -123,8 +135,9 @@ def _idle_input(turn: Turn, dialog: Dialog) -> None:
             change_status(turn, *status)
             return
         forms = basic.usable_forms(turn)
-        if folded.isdigit() and 1 <= int(folded) <= len(forms):
-            dialog.start(forms[int(folded) - 1].id, None)
+        picked = _number(folded)
+        if picked is not None and 1 <= picked <= len(forms):
+            dialog.start(forms[picked - 1].id, None)
             return
         if folded == fold(t("alias.resume")):
             dialog.navigate("resume")
@@ -137,7 +150,7 @@ def _idle_input(turn: Turn, dialog: Dialog) -> None:
 def _typed_incident_status(turn: Turn, folded: str) -> tuple[int, str] | None:
     """A number typed right after an alert picks that alert's status (text channels have no
     buttons). Only the last message sent to this chat counts: an older alert is not meant."""
-    if not folded.isdigit():
+    if _number(folded) is None:
         return None
     last = turn.session.exec(
         select(OutboxMessage.payload)

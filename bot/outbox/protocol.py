@@ -4,8 +4,10 @@ A :class:`ChannelSender` draws one stored :class:`~bot.core.events.Reply` on its
 delivers it. It raises only :mod:`bot.outbox.errors` types; anything else is treated as a
 transient failure (and logged as a bug).
 
-Callback answers (``kind == "callback_answer"``) carry the platform's callback query id in
-``chat_id`` (Telegram answers a button press by that id alone) and the toast in ``reply.text``.
+Callback answers (``kind == "callback_answer"``) are addressed to the chat the button was
+pressed in (so they keep that chat's order) and carry the platform's callback query id in
+``reply.callback_id`` (Telegram answers a button press by that id alone) and the toast in
+``reply.text``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,37 @@
+"""Telegram-only behaviour: button presses are acknowledged by their callback query id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.context import open_context
+from bot.settings import load_settings
+from storage.db import transaction
+from storage.sample import seed_sample
+from tests.channels.telegram_driver import TelegramDriver
+from tests.channels.test_conversations import roster_member
+from tests.fakes.telegram_api import FakeTelegram
+
+
+async def test_button_press_is_answered_with_its_callback_id(
+    tmp_path: Path, fake_telegram: FakeTelegram, frozen_clock: None
+) -> None:
+    ctx = open_context(
+        load_settings(
+            _env_file=None,
+            data_dir=tmp_path,
+            telegram_bot_token=fake_telegram.token,
+            telegram_api_url=fake_telegram.url,
+        )
+    )
+    with transaction(ctx.engine) as s:
+        seed_sample(s)
+    chat = TelegramDriver(ctx, fake_telegram, 6100)
+    await chat.link(roster_member(ctx, "village_head", "village"))
+    await chat.say("/baocao")
+    await chat.choose("kết quả")
+    assert chat.last_update is not None
+    pressed = chat.last_update["callback_query"]["id"]
+    answered = fake_telegram.calls_to("answerCallbackQuery")
+    assert [str(p["callback_query_id"]) for p in answered] == [pressed]
+    ctx.close()

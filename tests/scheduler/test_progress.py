@@ -1,0 +1,60 @@
+"""``/tiendo`` text and ``/nhacnho`` on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from bot.settings import Settings
+from handlers.progress import progress_text, remind_now
+from storage.db import transaction
+from storage.models import Member
+from tests.scheduler.seed import add_directive, seed_commune
+from tests.scheduler.test_reminders import submit
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=TZ).astimezone(UTC)
+
+
+def test_progress_lists_who_reported_and_who_did_not(engine: Engine, settings: Settings) -> None:
+    roster = seed_commune(engine)
+    did = add_directive(engine)
+    submit(engine, roster, did, "Thôn An")
+    with transaction(engine) as s:
+        chief = s.get(Member, roster.members["police_chief"])
+        assert chief is not None
+        text = progress_text(s, chief, settings, at(2025, 9, 16, 9, 0))
+    lines = text.split("\n")
+    assert lines[0] == "📊 <b>Tiến độ báo cáo</b> — 16/09/2025"
+    assert "<b>1949/UBND-NC</b> — " in text
+    assert "Hạn: 15/09/2025 (đã quá hạn)" in text
+    assert "Đã báo cáo (1/4): Thôn An" in text
+    assert "Chưa báo cáo (3/4): Thôn Bình, Công an xã, Hội Nông dân" in text
+    assert "Đơn vị của anh/chị: <b>chưa báo cáo</b>." in text
+    for tag in ("<i>", "<a ", "<u>"):
+        assert tag not in text
+
+
+def test_progress_with_nothing_active(engine: Engine, settings: Settings) -> None:
+    roster = seed_commune(engine)
+    with transaction(engine) as s:
+        office = s.get(Member, roster.members["office"])
+        assert office is not None
+        assert progress_text(s, office, settings, at(2025, 9, 16, 9, 0)) == (
+            "Hiện không có văn bản nào đang cần báo cáo."
+        )
+
+
+def test_remind_now_sends_once_a_day_and_never_at_night(engine: Engine, settings: Settings) -> None:
+    seed_commune(engine)
+    add_directive(engine)
+    assert remind_now(engine, settings, at(2025, 9, 13, 23, 0)) == 0  # quiet hours
+    # 13/09: no scheduled step that day, so only the manual reminder (7 chats).
+    assert remind_now(engine, settings, at(2025, 9, 13, 15, 0)) == 7
+    assert remind_now(engine, settings, at(2025, 9, 13, 16, 0)) == 0
+    assert remind_now(engine, settings, at(2025, 9, 14, 16, 0)) == 14  # before:1d + manual

@@ -1,0 +1,72 @@
+"""The APScheduler runner: rounds only while leading, wakes the outbox after enqueueing."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import time_machine
+from sqlalchemy import Engine
+
+from bot.scheduler.runner import SchedulerRunner
+from bot.settings import Settings
+from tests.scheduler.seed import add_directive, seed_commune
+
+
+class FixedLeader:
+    def __init__(self, leading: bool) -> None:
+        self.leading = leading
+        self.released = False
+
+    def acquire(self) -> bool:
+        return self.leading
+
+    def release(self) -> None:
+        self.released = True
+
+
+async def test_a_follower_runs_no_round(engine: Engine, settings: Settings) -> None:
+    seed_commune(engine)
+    add_directive(engine)
+    runner = SchedulerRunner(engine, settings, leader=FixedLeader(False))
+    assert await runner.tick() is None
+
+
+async def test_the_leader_runs_a_round_at_the_real_clock_and_wakes_the_outbox(
+    engine: Engine, settings: Settings
+) -> None:
+    seed_commune(engine)
+    add_directive(engine)
+    woken: list[bool] = []
+    runner = SchedulerRunner(
+        engine, settings, leader=FixedLeader(True), on_enqueued=lambda: woken.append(True)
+    )
+    # 12/09/2025 07:30 in Hồ Chí Minh City is 00:30 UTC.
+    with time_machine.travel(datetime(2025, 9, 12, 0, 30, tzinfo=UTC), tick=False):
+        result = await runner.tick()
+    assert result is not None and result.by_kind == {"before": 7}
+    assert woken == [True]
+    with time_machine.travel(datetime(2025, 9, 12, 0, 31, tzinfo=UTC), tick=False):
+        again = await runner.tick()
+    assert again is not None and again.enqueued == 0
+    assert woken == [True]
+
+
+async def test_start_schedules_jobs_in_the_commune_time_zone(
+    engine: Engine, settings: Settings
+) -> None:
+    leader = FixedLeader(True)
+    runner = SchedulerRunner(engine, settings, leader=leader)
+    runner.start()
+    try:
+        jobs = runner._scheduler.get_jobs()
+        assert len(jobs) == 2
+        assert str(runner._scheduler.timezone) == "Asia/Ho_Chi_Minh"
+        for _ in range(100):  # the first leadership check runs at once
+            if runner.leading:
+                break
+            await asyncio.sleep(0.02)
+        assert runner.leading
+    finally:
+        await runner.shutdown()
+    assert leader.released
