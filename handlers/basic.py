@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.core.dialog import Dialog
-from bot.core.events import Reply
+from bot.core.events import Choice, Outgoing, Reply
 from bot.core.forms.schema import Form
 from bot.core.render import esc, menu_reply
 from bot.core.turn import Turn
 from bot.messages import t
+from bot.outbox.protocol import COMMAND_MENU
 from handlers.registry import command, commands_for
 from storage.models import Commune
 
@@ -27,6 +28,14 @@ def show_menu(turn: Turn, greeting: str | None = None) -> None:
     turn.say(menu_reply(usable_forms(turn), draft_title=draft, greeting=greeting))
 
 
+def publish_command_menu(turn: Turn) -> None:
+    """The commands this member may use, as the chat's menu (where the channel has one)."""
+    menu = [Choice(t(spec.help_key), spec.name) for spec in commands_for(turn.roles)]
+    turn.outgoing.append(
+        Outgoing(turn.event.channel, turn.event.chat_id, Reply("", choices=menu), kind=COMMAND_MENU)
+    )
+
+
 def welcome(turn: Turn) -> None:
     assert turn.member is not None and turn.unit is not None
     commune = turn.session.exec(select(Commune)).first()
@@ -41,11 +50,13 @@ def welcome(turn: Turn) -> None:
         )
     )
     show_menu(turn, greeting=t("menu.greeting", name=esc(turn.member.full_name)))
+    publish_command_menu(turn)
 
 
 @command("/start", "cmd.start")
 def start(turn: Turn, args: str) -> None:
     show_menu(turn)
+    publish_command_menu(turn)
 
 
 @command("/help", "cmd.help")

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot, Message
+from telegram import Bot, BotCommand, BotCommandScopeChat, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -82,6 +82,9 @@ class TelegramSender:
         if message.is_callback_answer:
             await self._answer_callback(message)
             return None
+        if message.is_command_menu:
+            await self._set_commands(message)
+            return None
         reply = message.reply
         edited = await self._try_edit(message)
         if edited is not None:
@@ -95,6 +98,16 @@ class TelegramSender:
         except Exception as exc:
             raise map_error(exc, done) from exc
         return str(last.message_id) if last is not None else None
+
+    async def _set_commands(self, message: OutboxRow) -> None:
+        """This member's menu, in Vietnamese, for their chat only (roles differ per member)."""
+        commands = [BotCommand(c.data.lstrip("/"), c.label) for c in message.reply.choices]
+        try:
+            await self._bot.set_my_commands(
+                commands, scope=BotCommandScopeChat(chat_ref(message.chat_id))
+            )
+        except Exception as exc:
+            raise map_error(exc, 0) from exc
 
     async def _answer_callback(self, message: OutboxRow) -> None:
         toast = strip_html(message.reply.text)[:TOAST_LIMIT] or None

@@ -67,8 +67,8 @@ class ZaloSender:
         self._client = client
 
     async def deliver(self, message: OutboxRow) -> str | None:
-        if message.is_callback_answer:
-            return None  # Zalo has no buttons, so nothing to acknowledge
+        if message.is_callback_answer or message.is_command_menu:
+            return None  # Zalo has no buttons and no command menu: nothing to draw
         done = message.parts_sent
         last: str | None = None
         try:

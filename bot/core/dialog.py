@@ -439,7 +439,7 @@ class Dialog:
     def _pick_edit_typed(self, folded: str) -> None:
         questions = render.visible_answered(self.form, self.state["answers"])
         digits = folded.removeprefix("so ").strip(". ")
-        if digits.isdigit() and 1 <= int(digits) <= len(questions):
+        if digits.isascii() and digits.isdigit() and 1 <= int(digits) <= len(questions):
             self._edit_question(questions[int(digits) - 1].id)
             return
         self.turn.say(Reply(t("review.pick_edit_typed", count=len(questions))))

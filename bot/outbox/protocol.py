@@ -20,6 +20,9 @@ from bot.core.events import Reply
 from storage.models import OutboxMessage
 
 CALLBACK_ANSWER = "callback_answer"
+#: The member's command menu (Telegram's setMyCommands for that chat): ``reply.choices``
+#: hold (description as label, command name as data). Channels without menus skip it.
+COMMAND_MENU = "command_menu"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class OutboxRow:
     @property
     def is_callback_answer(self) -> bool:
         return self.kind == CALLBACK_ANSWER
+
+    @property
+    def is_command_menu(self) -> bool:
+        return self.kind == COMMAND_MENU
 
     @classmethod
     def from_model(cls, row: OutboxMessage) -> OutboxRow:

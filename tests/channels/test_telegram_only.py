@@ -35,3 +35,34 @@ async def test_button_press_is_answered_with_its_callback_id(
     answered = fake_telegram.calls_to("answerCallbackQuery")
     assert [str(p["callback_query_id"]) for p in answered] == [pressed]
     ctx.close()
+
+
+async def test_each_member_gets_the_command_menu_of_their_role(
+    tmp_path: Path, fake_telegram: FakeTelegram, frozen_clock: None
+) -> None:
+    ctx = open_context(
+        load_settings(
+            _env_file=None,
+            data_dir=tmp_path,
+            telegram_bot_token=fake_telegram.token,
+            telegram_api_url=fake_telegram.url,
+        )
+    )
+    with transaction(ctx.engine) as s:
+        seed_sample(s)
+    head = TelegramDriver(ctx, fake_telegram, 6200)
+    await head.link(roster_member(ctx, "village_head", "village"))
+    office = TelegramDriver(ctx, fake_telegram, 6201)
+    await office.link(roster_member(ctx, "office_staff", "office"))
+
+    def menu(chat_id: int) -> list[str]:
+        scope = {"type": "chat", "chat_id": chat_id}
+        return sorted(c["command"] for c in fake_telegram.commands(scope))
+
+    assert menu(6200) == ["baocao", "help", "huy", "start"]
+    assert {"tiendo", "nhacnho", "summary"} <= set(menu(6201))
+    descriptions = [
+        c["description"] for c in fake_telegram.commands({"type": "chat", "chat_id": 6200})
+    ]
+    assert "Gửi báo cáo (chọn loại)" in descriptions
+    ctx.close()

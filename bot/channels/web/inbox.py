@@ -17,7 +17,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
 from bot.core.events import Reply
-from bot.outbox.protocol import CALLBACK_ANSWER
+from bot.outbox.protocol import CALLBACK_ANSWER, COMMAND_MENU
 from storage.db import transaction
 from storage.enums import Channel, OutboxStatus
 from storage.models import OutboxMessage
@@ -48,6 +48,10 @@ class WebMessage:
             "urgent": self.urgent,
             "replaces": self.replaces,
         }
+
+
+#: Rows that are not chat messages: button-press answers and command menus.
+_NOT_SHOWN = (CALLBACK_ANSWER, COMMAND_MENU)
 
 
 def safe_html(text: str) -> str:
@@ -95,14 +99,14 @@ def fetch(db: Engine, chat_id: str, after: int, now: datetime) -> list[WebMessag
             )
         else:
             newest = session.exec(
-                query.where(col(OutboxMessage.kind) != CALLBACK_ANSWER)
+                query.where(col(OutboxMessage.kind).not_in(_NOT_SHOWN))
                 .order_by(col(OutboxMessage.id).desc())
                 .limit(HISTORY)
             ).all()
             rows = list(reversed(newest))
         if rows:
             _mark_delivered(session, chat_id, rows[-1].id or 0, now)
-        return [_render(row) for row in rows if row.kind != CALLBACK_ANSWER]
+        return [_render(row) for row in rows if row.kind not in _NOT_SHOWN]
 
 
 def _mark_delivered(session: Any, chat_id: str, up_to: int, now: datetime) -> None:
