@@ -98,7 +98,7 @@ async def run(ctx: AppContext, stop: asyncio.Event | None = None) -> None:
     tasks.append(serve_web(ctx, engine, stop))
     if webhook_routes:
         tasks.append(_serve_webhooks(ctx, webhook_routes, stop))
-    scheduler = SchedulerRunner(ctx.engine, settings, on_enqueued=sender.wake)
+    scheduler = SchedulerRunner(ctx.engine, settings, on_enqueued=sender.wake, forms=engine.forms)
     scheduler.start()
     try:
         await asyncio.gather(*tasks)

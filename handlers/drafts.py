@@ -11,6 +11,8 @@ from bot.core.events import Choice, Outgoing, Reply
 from bot.core.forms.schema import Form
 from bot.core.render import esc
 from bot.messages import t
+from bot.scheduler.quiet import in_quiet
+from bot.settings import Settings
 from storage.db import transaction
 from storage.models import DialogSession
 from storage.outbox import enqueue
@@ -19,13 +21,17 @@ from storage.outbox import enqueue
 DRAFT_IDLE = timedelta(hours=2)
 
 
-def remind_stale_drafts(engine: Engine, forms: dict[str, Form], now: datetime) -> int:
+def remind_stale_drafts(
+    engine: Engine, forms: dict[str, Form], now: datetime, settings: Settings | None = None
+) -> int:
     """Enqueue one reminder per draft idle for :data:`DRAFT_IDLE`; returns how many.
 
     ``reminded_at`` is set in the same transaction, and any new answer clears it (the dialog
     saves with ``reminded_at = None``), so a draft is reminded once per pause, not every round.
-    The caller keeps quiet hours (the scheduler does not call this at night).
+    With ``settings``, nothing is sent in quiet hours: the drafts wait for the morning.
     """
+    if settings is not None and in_quiet(now.astimezone(settings.tz), settings.quiet_window):
+        return 0
     with Session(engine) as session:
         ids = session.exec(
             select(DialogSession.id)

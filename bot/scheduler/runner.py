@@ -16,7 +16,9 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
+from bot.core.forms import Form, load_forms
 from bot.scheduler.leader import Leader, make_leader
+from handlers.drafts import remind_stale_drafts
 from bot.scheduler.reminders import RoundResult, run_round
 from bot.settings import Settings
 from storage.types import utcnow
@@ -39,8 +41,10 @@ class SchedulerRunner:
         leader: Leader | None = None,
         on_enqueued: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
+        forms: dict[str, Form] | None = None,
     ) -> None:
         self._engine = engine
+        self._forms = forms if forms is not None else load_forms()
         self._settings = settings
         self._leader = leader or make_leader(engine)
         self._on_enqueued = on_enqueued
@@ -81,7 +85,13 @@ class SchedulerRunner:
         """One round if we lead; None otherwise."""
         if not await self.check_leadership():
             return None
-        result = await asyncio.to_thread(run_round, self._engine, self._settings, self._clock())
+        now = self._clock()
+        result = await asyncio.to_thread(run_round, self._engine, self._settings, now)
+        drafts = await asyncio.to_thread(
+            remind_stale_drafts, self._engine, self._forms, now, self._settings
+        )
+        if drafts and self._on_enqueued is not None:
+            self._on_enqueued()
         if result.enqueued:
             log.info("reminder round: %d messages (%s)", result.enqueued, dict(result.by_kind))
             if self._on_enqueued is not None:

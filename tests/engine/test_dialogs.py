@@ -459,3 +459,17 @@ def test_alerts_reach_a_responder_who_uses_the_web_chat(harness: Harness) -> Non
     head = village_head(harness)
     head.run([("say", "/baocao"), ("tap", "khả nghi"), *SUSPICIOUS, ("tap", "Gửi báo cáo")])
     assert any("TIN BÁO KHẨN" in r.text for r in cop_web.replies())
+
+
+def test_draft_reminders_wait_for_the_morning(harness: Harness) -> None:
+    from datetime import UTC, datetime
+
+    from handlers.drafts import remind_stale_drafts
+
+    head = village_head(harness)
+    head.run([("say", "/baocao"), ("tap", "kết quả"), ("say", "4")])
+    night = datetime(2025, 9, 10, 16, 0, tzinfo=UTC)  # 23:00 in Hà Nội
+    settings = harness.ctx.settings
+    assert remind_stale_drafts(harness.db, harness.engine.forms, night, settings) == 0
+    morning = datetime(2025, 9, 11, 0, 0, tzinfo=UTC)  # 07:00
+    assert remind_stale_drafts(harness.db, harness.engine.forms, morning, settings) == 1
