@@ -18,9 +18,9 @@ from sqlalchemy import Engine
 
 from bot.core.forms import Form, load_forms
 from bot.scheduler.leader import Leader, make_leader
-from handlers.drafts import remind_stale_drafts
 from bot.scheduler.reminders import RoundResult, run_round
 from bot.settings import Settings
+from handlers.drafts import remind_stale_drafts
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
