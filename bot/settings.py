@@ -33,6 +33,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), description="Folder for the SQLite file and files")
     database_url: str = Field(default="", description="SQLAlchemy URL; empty = SQLite in data_dir")
+    forms_dir: Path | None = Field(default=None, description="Form files; empty = shipped forms")
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.cli.base import app, cli_context, console
+import typer
+
+from bot.cli.base import app, cli_context, console, err_console
+from bot.core.forms import FormError
+from bot.core.forms.loader import load_configured_forms
 from bot.messages import t
 from bot.runtime import configured_channels
 from bot.runtime import run as run_runtime
@@ -22,6 +26,11 @@ def run() -> None:
         # httpx logs request URLs, and Bot API URLs carry the token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        try:
+            load_configured_forms(settings)  # a wrong form file stops start-up, in one line
+        except FormError as exc:
+            err_console.print(str(exc), soft_wrap=True)
+            raise typer.Exit(code=2) from exc
         channels = configured_channels(ctx)
         if channels:
             console.print(t("cli.run.channels", channels=", ".join(channels)))

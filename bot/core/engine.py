@@ -21,7 +21,8 @@ from sqlmodel import Session
 from bot.context import AppContext
 from bot.core.dispatch import dispatch
 from bot.core.events import InboundEvent, Outgoing, Reply
-from bot.core.forms import Form, load_forms
+from bot.core.forms import Form
+from bot.core.forms.loader import load_configured_forms
 from bot.core.turn import Turn
 from bot.messages import t
 from storage.models import ProcessedUpdate
@@ -47,7 +48,7 @@ class Engine:
         on_enqueued: Callable[[], None] | None = None,
     ):
         self.ctx = ctx
-        self.forms = forms if forms is not None else load_forms()
+        self.forms = forms if forms is not None else load_configured_forms(ctx.settings)
         self.clock = clock
         self.on_enqueued = on_enqueued  # e.g. wake the outbox sender
 

@@ -16,7 +16,8 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
-from bot.core.forms import Form, load_forms
+from bot.core.forms import Form
+from bot.core.forms.loader import load_configured_forms
 from bot.scheduler.leader import Leader, make_leader
 from bot.scheduler.reminders import RoundResult, run_round
 from bot.settings import Settings
@@ -44,7 +45,7 @@ class SchedulerRunner:
         forms: dict[str, Form] | None = None,
     ) -> None:
         self._engine = engine
-        self._forms = forms if forms is not None else load_forms()
+        self._forms = forms if forms is not None else load_configured_forms(settings)
         self._settings = settings
         self._leader = leader or make_leader(engine)
         self._on_enqueued = on_enqueued

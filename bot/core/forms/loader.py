@@ -9,6 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.core.forms.schema import Form, QuestionType
+from bot.settings import Settings
 from storage.enums import Role, UnitKind
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
@@ -138,3 +139,8 @@ def load_forms(directory: Path = FORMS_DIR) -> dict[str, Form]:
     if not forms:
         raise FormError(directory, None, "no form files")
     return forms
+
+
+def load_configured_forms(settings: Settings) -> dict[str, Form]:
+    """The forms in ``FORMS_DIR`` when set, else the shipped ones."""
+    return load_forms(settings.forms_dir or FORMS_DIR)
