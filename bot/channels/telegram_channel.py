@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import replace
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -18,9 +19,11 @@ from starlette.routing import Route
 from telegram import Bot, Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
+from bot.channels.attachments import store, stored_name
 from bot.channels.common import secret_ok, sleep_or_stop
 from bot.channels.telegram_inbound import to_event
 from bot.core.engine import Engine, Outcome
+from bot.core.events import EventKind, InboundEvent
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,10 +41,31 @@ def make_bot(settings: Settings) -> Bot:
     )
 
 
+async def read_update(bot: Bot, update: Update, settings: Settings) -> InboundEvent | None:
+    """The event for the engine, with a photo or voice note already stored on disk."""
+    event = to_event(update)
+    if event is None or event.kind not in (EventKind.PHOTO, EventKind.VOICE):
+        return event
+    file_id = event.file_ref
+    assert file_id is not None
+    suffix = ".jpg" if event.kind is EventKind.PHOTO else ".ogg"
+
+    async def fetch() -> bytes:
+        telegram_file = await bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+
+    target = settings.attachments_dir / "telegram" / stored_name(event.update_key, suffix)
+    stored = await store(target, fetch, f"the file of telegram update {event.update_key}")
+    return replace(event, file_path=str(stored)) if stored is not None else event
+
+
 async def handle_update(engine: Engine, bot: Bot, data: dict[str, object]) -> Outcome | None:
     """Parse raw update JSON and hand it to the engine (in a worker thread: it blocks on DB)."""
-    update = Update.de_json(data, bot)
-    event = to_event(update)
+    return await _handle(engine, bot, Update.de_json(data, bot))
+
+
+async def _handle(engine: Engine, bot: Bot, update: Update) -> Outcome | None:
+    event = await read_update(bot, update, engine.ctx.settings)
     if event is None:
         return None
     return await asyncio.to_thread(engine.handle, event)
@@ -74,9 +98,7 @@ async def poll(engine: Engine, bot: Bot, stop: asyncio.Event, *, timeout: int = 
             backoff = min(backoff * 2, 60.0)
             continue
         for update in updates:
-            event = to_event(update)
-            if event is not None:
-                await asyncio.to_thread(engine.handle, event)
+            await _handle(engine, bot, update)
             offset = update.update_id + 1
 
 

@@ -7,14 +7,12 @@ hands the engine the stored path along with the URL.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import logging
-import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.channels.attachments import store, stored_name
 from bot.channels.zalo_client import (
     EVENT_IMAGE,
     EVENT_TEXT,
@@ -73,47 +71,21 @@ def _event(update: ZaloUpdate, kind: EventKind, **fields: Any) -> InboundEvent:
 
 
 def photo_name(update: ZaloUpdate) -> str:
-    """A file name that is safe whatever the ids and URL hold, and the same on redelivery.
-
-    The name hashes the update key (ids are opaque and may contain anything); the suffix is
-    kept only when it is a known picture type.
-    """
-    digest = hashlib.sha256(update_key(update).encode()).hexdigest()[:32]
+    """Hash of the update key (ids are opaque and may contain anything); the suffix is kept
+    only when it is a known picture type."""
     suffix = Path(urlsplit(update.photo_url or "").path).suffix.lower()
-    return digest + (suffix if suffix in PHOTO_SUFFIXES else ".jpg")
-
-
-def _write_atomically(target: Path, content: bytes) -> None:
-    """Write under a temporary name first: a crash never leaves half a picture behind."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Unique per write: a webhook retry may fetch the same picture while the first still runs.
-    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-    try:
-        partial.write_bytes(content)
-        partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    return stored_name(update_key(update), suffix if suffix in PHOTO_SUFFIXES else ".jpg")
 
 
 async def store_photo(client: ZaloClient, update: ZaloUpdate, folder: Path) -> Path | None:
-    """Download the update's picture into ``folder``; None (and a warning) when it fails.
-
-    A redelivered update finds its file already there and is not downloaded again.
-    """
-    assert update.photo_url is not None
-    target = folder / photo_name(update)
-    if target.exists():
-        return target
-    try:
-        content = await client.download(update.photo_url)
-        await asyncio.to_thread(_write_atomically, target, content)
-    except Exception as exc:
-        # Whatever failed (network, size cap, disk), the report goes on with the URL alone;
-        # the URL may still work later.
-        log.warning("zalo: could not store the photo of update %s: %s", update_key(update), exc)
-        return None
-    return target
+    """Download the update's picture into ``folder``; None (and a warning) when it fails."""
+    url = update.photo_url
+    assert url is not None
+    return await store(
+        folder / photo_name(update),
+        lambda: client.download(url),
+        f"the photo of zalo update {update_key(update)}",
+    )
 
 
 async def read_update(

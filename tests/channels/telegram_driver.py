@@ -60,7 +60,8 @@ class TelegramDriver:
 
     async def _send(self, update: dict[str, Any]) -> None:
         self.last_update = update
-        await handle_update(self.engine, self.bot, update)
+        async with self.bot:  # files are fetched through the bot (getFile) before the engine
+            await handle_update(self.engine, self.bot, update)
         await self._flush()
 
     async def _flush(self) -> None:

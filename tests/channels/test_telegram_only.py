@@ -66,3 +66,38 @@ async def test_each_member_gets_the_command_menu_of_their_role(
     ]
     assert "Gửi báo cáo (chọn loại)" in descriptions
     ctx.close()
+
+
+async def test_photo_is_downloaded_and_stored_as_an_attachment(
+    tmp_path: Path, fake_telegram: FakeTelegram, frozen_clock: None
+) -> None:
+    from sqlmodel import Session, select
+
+    from storage.models import Attachment
+    from tests.engine.flows import SUSPICIOUS
+
+    ctx = open_context(
+        load_settings(
+            _env_file=None,
+            data_dir=tmp_path,
+            telegram_bot_token=fake_telegram.token,
+            telegram_api_url=fake_telegram.url,
+        )
+    )
+    with transaction(ctx.engine) as s:
+        seed_sample(s)
+    chat = TelegramDriver(ctx, fake_telegram, 6300)
+    await chat.link(roster_member(ctx, "village_head", "village"))
+    await chat.say("/baocao")
+    await chat.choose("khả nghi")
+    for action, value in SUSPICIOUS[:8]:  # up to the photo question
+        await (chat.say(value) if action == "say" else chat.choose(value))
+    picture = b"\xff\xd8\xff\xe0" + b"jpeg-bytes" * 100
+    await chat._send(fake_telegram.photo_update(6300, "tg-photo-9", content=picture))
+    await chat._send(fake_telegram.photo_update(6300, "tg-photo-9", content=picture))
+    with Session(ctx.engine) as s:
+        attachments = s.exec(select(Attachment)).all()
+    assert len(attachments) == 2 and attachments[0].file_ref == "tg-photo-9"
+    assert attachments[0].local_path is not None
+    assert Path(attachments[0].local_path).read_bytes() == picture
+    ctx.close()
