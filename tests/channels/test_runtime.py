@@ -14,6 +14,7 @@ from bot.runtime import run
 from bot.settings import load_settings
 from storage.models import OutboxMessage, ProcessedUpdate
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
 
 
 def free_port() -> int:
@@ -118,4 +119,21 @@ async def test_playground_seeds_the_sample_commune_without_tokens(tmp_path: Path
     stop.set()
     await asyncio.wait_for(task, 30)
     assert page.status_code == 200 and "Tây Trà" in page.text
+    ctx.close()
+
+
+async def test_zalo_and_telegram_run_side_by_side(
+    tmp_path: Path, fake_telegram: FakeTelegram, fake_zalo: FakeZalo
+) -> None:
+    ctx = context(
+        tmp_path, fake_telegram, zalo_bot_token=fake_zalo.token, zalo_api_url=fake_zalo.url
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(run(ctx, stop))
+    fake_zalo.push_update(fake_zalo.text_update("zalo-user-1", "xin chào"))
+    fake_telegram.push_update(fake_telegram.text_update(4545, "/start"))
+    await wait_for(lambda: fake_zalo.texts_to("zalo-user-1") and fake_telegram.texts_to(4545))
+    assert "chưa có trong danh sách" in fake_zalo.texts_to("zalo-user-1")[0]
+    stop.set()
+    await asyncio.wait_for(task, 40)
     ctx.close()
