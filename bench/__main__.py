@@ -51,6 +51,15 @@ def main() -> None:
     except ImportError:
         pass
 
+    from bench import webhook_ingest
+
+    sections.append(
+        (
+            "Webhook ingest (tinbao run processes, loopback load)",
+            markdown_table(webhook_ingest.run(30.0 if full else 10.0)),
+        )
+    )
+
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     header = (
