@@ -47,3 +47,12 @@ def strip_control(text: str) -> str:
     return "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cf", "Cs"}
     )
+
+
+def small_int(text: str, max_digits: int = 9) -> int | None:
+    """A non-negative number of at most ``max_digits`` plain ASCII digits, else None.
+
+    ``str.isdigit`` alone is not enough: '²' passes it and ``int('²')`` raises, and a
+    20-digit id overflows the database's integer column.
+    """
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= max_digits else None

@@ -7,19 +7,18 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.core.periods import Period
 from bot.settings import Settings
-from reports.aggregate import Aggregate, aggregate
-from reports.chart import render_chart
-from reports.docx_report import render_report
 from reports.scope import directive_period
-from reports.summary import summary_text
-from reports.xlsx_annex import write_annex
 from storage.models import Commune, Directive
+
+if TYPE_CHECKING:
+    from reports.aggregate import Aggregate
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,14 @@ def build_bundle(
     out_dir: Path | None = None,
 ) -> ReportBundle:
     """Aggregate once, then write the DOCX, the XLSX and the chart from that one result."""
+    # Imported here: pandas, matplotlib and openpyxl cost seconds at start-up, and a bot
+    # restarting after a crash should answer again before anyone asks for a report.
+    from reports.aggregate import aggregate
+    from reports.chart import render_chart
+    from reports.docx_report import render_report
+    from reports.summary import summary_text
+    from reports.xlsx_annex import write_annex
+
     with Session(engine) as session:
         directive = session.get(Directive, directive_id)
         commune = session.exec(select(Commune).order_by(col(Commune.id))).first()

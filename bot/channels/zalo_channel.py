@@ -39,6 +39,7 @@ from bot.channels.zalo_errors import (
 from bot.channels.zalo_inbound import read_update
 from bot.core.engine import Engine, Outcome
 from bot.settings import Settings
+from bot.text import small_int
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ def zalo_webhook_route(
 async def _read_capped(request: Request) -> bytes | None:
     """The request body, or None once it exceeds :data:`MAX_WEBHOOK_BODY` (not read further)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_WEBHOOK_BODY:
+    if (size := small_int(declared, 12)) is not None and size > MAX_WEBHOOK_BODY:
         return None
     body = bytearray()
     async for chunk in request.stream():

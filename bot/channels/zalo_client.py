@@ -36,6 +36,7 @@ from bot.channels.zalo_errors import (
     ZaloNetworkError,
     error_for,
 )
+from bot.text import small_int
 
 __all__ = [
     "EVENT_IMAGE",
@@ -262,7 +263,7 @@ class ZaloClient:
                         response.status_code, response.reason_phrase or "download failed"
                     )
                 declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > cap:
+                if (size := small_int(declared, 12)) is not None and size > cap:
                     raise ZaloFileTooLarge(413, f"file is {declared} bytes, limit {cap}")
                 body = bytearray()
                 async for chunk in response.aiter_bytes():

@@ -19,12 +19,8 @@ from sqlmodel import col, select
 
 from bot.cli.base import app, cli_context, console, err_console
 from bot.messages import t
-from reports.aggregate import aggregate
 from reports.bundle import safe_name as safe_filename_part
-from reports.docx_report import render_report
-from reports.export import export_frame, write_export
 from reports.scope import current_period_key, directive_period
-from reports.xlsx_annex import write_annex
 from storage.db import transaction
 from storage.models import AuditLog, Commune, Directive
 from storage.types import utcnow
@@ -84,6 +80,11 @@ def report(
     title: str | None = typer.Option(None, "--title", help="Trích yếu (mặc định theo văn bản)"),
 ) -> None:
     """Write the commune's DOCX report and its XLSX annex for one directive period."""
+    # Heavy libraries (pandas, openpyxl) load only for the commands that need them.
+    from reports.aggregate import aggregate
+    from reports.docx_report import render_report
+    from reports.xlsx_annex import write_annex
+
     with cli_context() as ctx:
         tz, now = ctx.settings.tz, utcnow()
         directive, commune = _load(ctx.engine, directive_number)
@@ -125,6 +126,8 @@ def export(
     out: Path = typer.Option(..., "--out", help="Tệp .csv hoặc .xlsx"),
 ) -> None:
     """Export the period's filed reports, one row each, every answer and figure as columns."""
+    from reports.export import export_frame, write_export
+
     if out.suffix.lower() not in {".csv", ".xlsx"}:
         err_console.print(t("cli.export.bad_suffix", path=out))
         raise typer.Exit(code=2)

@@ -15,7 +15,7 @@ from bot.core.events import EventKind, Reply, RequestKind
 from bot.core.identity import find_member, register_by_code, register_by_contact
 from bot.core.turn import Turn
 from bot.messages import t
-from bot.text import fold
+from bot.text import fold, small_int
 from handlers import basic
 from handlers.incidents import change_status
 from handlers.registry import COMMANDS, load_all
@@ -87,13 +87,13 @@ def _on_button(turn: Turn) -> None:
             basic.show_menu(turn)
         return
     if head == "go" and len(parts) in (2, 3):
-        directive_id = _number(parts[2]) if len(parts) == 3 else None
+        directive_id = small_int(parts[2]) if len(parts) == 3 else None
         if len(parts) == 3 and directive_id is None:
             _stale(turn)
             return
         Dialog(turn).start(parts[1], directive_id)
         return
-    if head in ("a", "n") and len(parts) >= 3 and (step := _number(parts[1])) is not None:
+    if head in ("a", "n") and len(parts) >= 3 and (step := small_int(parts[1])) is not None:
         dialog = Dialog(turn)
         if not dialog.active or step != dialog.row.step:
             turn.toast(t("chat.stale_button"))
@@ -105,19 +105,10 @@ def _on_button(turn: Turn) -> None:
         else:
             dialog.navigate(value)
         return
-    if head == "inc" and len(parts) == 3 and (incident_id := _number(parts[1])) is not None:
+    if head == "inc" and len(parts) == 3 and (incident_id := small_int(parts[1])) is not None:
         change_status(turn, incident_id, parts[2])
         return
     _stale(turn)
-
-
-def _number(text: str) -> int | None:
-    """A number in button data or typed text: ASCII digits only, at most nine of them.
-
-    ``str.isdigit`` alone is not enough: '²' passes it and ``int('²')`` raises, and a
-    20-digit id overflows the database's integer column — either made the update fail.
-    """
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def _stale(turn: Turn) -> None:
@@ -135,7 +126,7 @@ def _idle_input(turn: Turn, dialog: Dialog) -> None:
             change_status(turn, *status)
             return
         forms = basic.usable_forms(turn)
-        picked = _number(folded)
+        picked = small_int(folded)
         if picked is not None and 1 <= picked <= len(forms):
             dialog.start(forms[picked - 1].id, None)
             return
@@ -150,7 +141,7 @@ def _idle_input(turn: Turn, dialog: Dialog) -> None:
 def _typed_incident_status(turn: Turn, folded: str) -> tuple[int, str] | None:
     """A number typed right after an alert picks that alert's status (text channels have no
     buttons). Only the last message sent to this chat counts: an older alert is not meant."""
-    if _number(folded) is None:
+    if small_int(folded) is None:
         return None
     last = turn.session.exec(
         select(OutboxMessage.payload)
@@ -162,7 +153,7 @@ def _typed_incident_status(turn: Turn, folded: str) -> tuple[int, str] | None:
     ).first()
     for choice in (last or {}).get("choices", []):
         parts = str(choice.get("data", "")).split(":")
-        is_status = len(parts) == 3 and parts[0] == "inc" and parts[1].isdigit()
+        is_status = len(parts) == 3 and parts[0] == "inc" and small_int(parts[1]) is not None
         if is_status and choice.get("number") == int(folded):
             return int(parts[1]), parts[2]
     return None

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from bot.core.events import EventKind, InboundEvent
-from bot.text import normalise_phone
+from bot.text import normalise_phone, small_int
 from storage.enums import Channel
 from storage.invites import redeem
 from storage.models import Member
@@ -26,8 +26,8 @@ def find_member(session: Session, event: InboundEvent) -> Member | None:
         query = select(Member).where(Member.telegram_user_id == event.user_id)
     elif event.channel == Channel.ZALO:
         query = select(Member).where(Member.zalo_user_id == event.user_id)
-    elif event.channel == Channel.WEB and event.user_id.isdigit():
-        query = select(Member).where(Member.id == int(event.user_id))
+    elif event.channel == Channel.WEB and (member_id := small_int(event.user_id)) is not None:
+        query = select(Member).where(Member.id == member_id)
     else:
         return None
     member = session.exec(query.where(col(Member.active).is_(True))).first()

@@ -24,6 +24,7 @@ from bot.channels.web.access import viewer
 from bot.channels.web.deps import deps
 from bot.channels.web.queries import active_member
 from bot.core.events import EventKind, InboundEvent
+from bot.text import small_int
 from storage.enums import Channel
 
 MAX_TEXT = 4000  # about a Telegram message; a report answer is far shorter
@@ -204,7 +205,7 @@ async def photo(request: Request) -> Response:
     try:
         member_id = await _member_id(request)
         declared = request.headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > MAX_PHOTO_BYTES + 64 * 1024:
+        if (size := small_int(declared, 12)) is None or size > MAX_PHOTO_BYTES + 64 * 1024:
             raise BadRequest("photo_too_large", 413)
         async with request.form(max_files=1, max_fields=4) as form:
             key = _update_key(form.get("uuid"))

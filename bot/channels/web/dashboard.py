@@ -39,6 +39,7 @@ from bot.channels.web.queries import (
 )
 from bot.core.events import EventKind
 from bot.messages import t
+from bot.text import small_int
 from handlers.incidents import status_label
 from storage.enums import IncidentStatus, Role
 from storage.models import Directive
@@ -104,7 +105,7 @@ def _load(session: Session, d: WebDeps, directive_id: int | None, now: datetime)
 
 def _int(raw: object) -> int | None:
     text = str(raw) if raw is not None else ""
-    return int(text) if text.isdigit() else None
+    return small_int(text)
 
 
 def _default_actor(people: list[MemberView]) -> int | None:

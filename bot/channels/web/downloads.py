@@ -7,29 +7,29 @@ building with names and phone numbers in it.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.settings import Settings
-from reports.aggregate import Aggregate, aggregate
-from reports.docx_report import render_report
+from reports.bundle import safe_name
 from reports.scope import directive_period
-from reports.xlsx_annex import write_annex
 from storage.db import transaction
 from storage.models import AuditLog, Commune, Directive
+
+if TYPE_CHECKING:
+    from reports.aggregate import Aggregate
 
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,15 @@ class NotFound(Exception):
 
 
 def _filename(directive: Directive, period_key: str, kind: str) -> str:
-    number = _UNSAFE.sub("-", directive.number).strip("-") or str(directive.id)
-    return f"bao-cao-{number}-{_UNSAFE.sub('-', period_key)}.{kind}"
+    return f"bao-cao-{safe_name(directive.number)}-{safe_name(period_key)}.{kind}"
 
 
 def _read(
     db: Engine, settings: Settings, directive_id: int, period_key: str, now: datetime
 ) -> tuple[Directive, Commune, Aggregate]:
     """Everything the files need, read in one short session (rendering needs no database)."""
+    from reports.aggregate import aggregate  # pandas loads on the first download, not at start
+
     with Session(db, expire_on_commit=False) as session:
         directive = session.get(Directive, directive_id)
         if directive is None:
@@ -84,6 +85,9 @@ def build_download(
 ) -> Download:
     """Render the file, then record who took it. Raises :class:`NotFound` for a bad choice."""
     assert kind in MEDIA_TYPES
+    from reports.docx_report import render_report
+    from reports.xlsx_annex import write_annex
+
     directive, commune, agg = _read(db, settings, directive_id, period_key, now)
     with tempfile.TemporaryDirectory(prefix="tinbao-web-") as folder:
         out = Path(folder) / f"report.{kind}"

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from bot.core.events import Reply
 from bot.outbox.protocol import CALLBACK_ANSWER, COMMAND_MENU
+from bot.text import small_int
 from storage.db import transaction
 from storage.enums import Channel, OutboxStatus
 from storage.models import OutboxMessage
@@ -77,7 +78,7 @@ def _render(row: OutboxMessage) -> WebMessage:
         columns=max(1, min(reply.columns, 4)),
         request=reply.request.value if reply.request else None,
         urgent=reply.urgent,
-        replaces=int(edit) if (edit := reply.edit_message_id) and edit.isdigit() else None,
+        replaces=small_int(reply.edit_message_id or ""),
     )
 
 

@@ -10,6 +10,7 @@ from starlette.types import Scope
 from bot.channels.web.access import viewer
 from bot.channels.web.deps import deps, page
 from bot.channels.web.queries import MemberView, UnitView, roster
+from bot.text import small_int
 
 
 def _find(units: list[UnitView], member_id: int | None) -> tuple[UnitView, MemberView] | None:
@@ -25,7 +26,7 @@ async def chat_page(request: Request) -> Response:
     v = viewer(request)
     units = await deps(request).read(roster)
     raw = request.query_params.get("member", "")
-    wanted = v.member_id if not v.local else (int(raw) if raw.isdigit() else None)
+    wanted = v.member_id if not v.local else small_int(raw)
     found = _find(units, wanted)
     return page(
         request,
