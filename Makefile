@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-all lint format bench soak lock schema clean
+.PHONY: install run test test-fast lint format bench soak lock schema clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## Slow tests too (LibreOffice, browser).
-test-all: $(STAMP)
-	$(BIN)/python -m pytest -m ''
+## Without the LibreOffice conversion (quicker while editing).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m 'not slow'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

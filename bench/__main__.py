@@ -28,28 +28,17 @@ def main() -> None:
         ("Dialog throughput (same six-question form, same updates)", markdown_table(rows))
     )
 
-    try:
-        from bench import reminder_round
+    from bench import aggregate_bench, reminder_round
 
-        n = 10_000 if full else 1_000
-        sections.append(
-            (
-                f"Reminder round to {n} members (limit-enforcing fake Telegram)",
-                markdown_table([reminder_round.run(n)]),
-            )
+    n = 10_000 if full else 1_000
+    sections.append(
+        (
+            f"Reminder round to {n} members (limit-enforcing fake Telegram)",
+            markdown_table([reminder_round.run(n)]),
         )
-    except ImportError:
-        pass
-
-    try:
-        from bench import aggregate_bench
-
-        sizes = (10_000, 100_000, 1_000_000) if full else (10_000, 100_000)
-        sections.append(
-            ("Aggregation and report files", markdown_table(aggregate_bench.run(sizes)))
-        )
-    except ImportError:
-        pass
+    )
+    sizes = (10_000, 100_000, 1_000_000) if full else (10_000, 100_000)
+    sections.append(("Aggregation and report files", markdown_table(aggregate_bench.run(sizes))))
 
     from bench import webhook_ingest
 
