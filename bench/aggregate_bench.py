@@ -26,31 +26,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from reports.results import PATROL_FIGURES, RESULT_FIGURES
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2025, 9, 15, 3, 0, tzinfo=UTC)
 UNITS = 200
 WINDOW = (date(2025, 9, 5), date(2025, 9, 14))
-RESULT_KEYS = (
-    "propaganda_sessions",
-    "propaganda_attendees",
-    "security_teams",
-    "cameras",
-    "zalo_groups",
-    "foreigners_residing",
-    "residence_checks",
-    "cases_detected",
-    "cases_handled",
-)
-PATROL_KEYS = (
-    "patrols",
-    "patrol_police",
-    "patrol_militia",
-    "patrol_security",
-    "persons_checked",
-    "vehicles_checked",
-    "foreigners_checked",
-    "findings",
-)
+RESULT_KEYS = RESULT_FIGURES
+PATROL_KEYS = PATROL_FIGURES
 DIFFICULTIES = [
     "Địa bàn rộng, giao thông đi lại khó khăn.",
     "Lực lượng còn mỏng, trang thiết bị tuần tra còn hạn chế.",

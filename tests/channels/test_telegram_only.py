@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from bot.context import open_context
+import pytest
+
+from bot.context import AppContext, open_context
 from bot.settings import load_settings
 from storage.db import transaction
 from storage.sample import seed_sample
@@ -13,9 +16,9 @@ from tests.channels.test_conversations import roster_member
 from tests.fakes.telegram_api import FakeTelegram
 
 
-async def test_button_press_is_answered_with_its_callback_id(
-    tmp_path: Path, fake_telegram: FakeTelegram, frozen_clock: None
-) -> None:
+@pytest.fixture
+def tg_ctx(tmp_path: Path, fake_telegram: FakeTelegram, frozen_clock: None) -> Iterator[AppContext]:
+    """The sample commune, with Telegram aimed at the fake."""
     ctx = open_context(
         load_settings(
             _env_file=None,
@@ -26,6 +29,14 @@ async def test_button_press_is_answered_with_its_callback_id(
     )
     with transaction(ctx.engine) as s:
         seed_sample(s)
+    yield ctx
+    ctx.close()
+
+
+async def test_button_press_is_answered_with_its_callback_id(
+    tg_ctx: AppContext, fake_telegram: FakeTelegram
+) -> None:
+    ctx = tg_ctx
     chat = TelegramDriver(ctx, fake_telegram, 6100)
     await chat.link(roster_member(ctx, "village_head", "village"))
     await chat.say("/baocao")
@@ -34,22 +45,12 @@ async def test_button_press_is_answered_with_its_callback_id(
     pressed = chat.last_update["callback_query"]["id"]
     answered = fake_telegram.calls_to("answerCallbackQuery")
     assert [str(p["callback_query_id"]) for p in answered] == [pressed]
-    ctx.close()
 
 
 async def test_each_member_gets_the_command_menu_of_their_role(
-    tmp_path: Path, fake_telegram: FakeTelegram, frozen_clock: None
+    tg_ctx: AppContext, fake_telegram: FakeTelegram
 ) -> None:
-    ctx = open_context(
-        load_settings(
-            _env_file=None,
-            data_dir=tmp_path,
-            telegram_bot_token=fake_telegram.token,
-            telegram_api_url=fake_telegram.url,
-        )
-    )
-    with transaction(ctx.engine) as s:
-        seed_sample(s)
+    ctx = tg_ctx
     head = TelegramDriver(ctx, fake_telegram, 6200)
     await head.link(roster_member(ctx, "village_head", "village"))
     office = TelegramDriver(ctx, fake_telegram, 6201)
@@ -65,27 +66,17 @@ async def test_each_member_gets_the_command_menu_of_their_role(
         c["description"] for c in fake_telegram.commands({"type": "chat", "chat_id": 6200})
     ]
     assert "Gửi báo cáo (chọn loại)" in descriptions
-    ctx.close()
 
 
 async def test_photo_is_downloaded_and_stored_as_an_attachment(
-    tmp_path: Path, fake_telegram: FakeTelegram, frozen_clock: None
+    tg_ctx: AppContext, fake_telegram: FakeTelegram
 ) -> None:
+    ctx = tg_ctx
     from sqlmodel import Session, select
 
     from storage.models import Attachment
     from tests.engine.flows import SUSPICIOUS
 
-    ctx = open_context(
-        load_settings(
-            _env_file=None,
-            data_dir=tmp_path,
-            telegram_bot_token=fake_telegram.token,
-            telegram_api_url=fake_telegram.url,
-        )
-    )
-    with transaction(ctx.engine) as s:
-        seed_sample(s)
     chat = TelegramDriver(ctx, fake_telegram, 6300)
     await chat.link(roster_member(ctx, "village_head", "village"))
     await chat.say("/baocao")
@@ -100,4 +91,3 @@ async def test_photo_is_downloaded_and_stored_as_an_attachment(
     assert len(attachments) == 2 and attachments[0].file_ref == "tg-photo-9"
     assert attachments[0].local_path is not None
     assert Path(attachments[0].local_path).read_bytes() == picture
-    ctx.close()
