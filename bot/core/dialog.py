@@ -18,7 +18,7 @@ from bot.core.answers import (
     parse_location_event,
     parse_typed,
 )
-from bot.core.directives import resolve_scope
+from bot.core.directives import Scope, resolve_scope
 from bot.core.events import EventKind, Reply
 from bot.core.forms.schema import Form, Question, QuestionType
 from bot.core.turn import Turn
@@ -101,12 +101,11 @@ class Dialog:
                 return
             self._confirm_replace(form, directive_id)
             return
+        scope = self._scope(form, directive_id)
+        if scope is None:
+            return
         assert turn.unit is not None and turn.unit.id is not None
         today = local_today(turn.now, turn.settings.tz)
-        scope = resolve_scope(turn.session, form, turn.unit.kind, today.date, directive_id)
-        if scope is None:
-            turn.say(Reply(t("chat.not_allowed")))
-            return
         state: dict[str, Any] = {
             "form": form.id,
             "directive_id": scope.directive_id,
@@ -139,15 +138,23 @@ class Dialog:
             turn.say(Reply(t("dialog.urgent_intro")))
         self.show_current()
 
+    def _scope(self, form: Form, directive_id: int | None) -> Scope | None:
+        """The directive and period this report answers; says 'not allowed' when none fits."""
+        turn = self.turn
+        assert turn.unit is not None
+        today = local_today(turn.now, turn.settings.tz).date
+        scope = resolve_scope(turn.session, form, turn.unit.kind, today, directive_id)
+        if scope is None:
+            turn.say(Reply(t("chat.not_allowed")))
+        return scope
+
     def _file_one_tap(self, form: Form, directive_id: int | None) -> None:
         """A form with no questions: the tap files it, once per period; any draft is kept."""
         turn = self.turn
-        assert turn.unit is not None and turn.unit.id is not None
-        today = local_today(turn.now, turn.settings.tz)
-        scope = resolve_scope(turn.session, form, turn.unit.kind, today.date, directive_id)
+        scope = self._scope(form, directive_id)
         if scope is None:
-            turn.say(Reply(t("chat.not_allowed")))
             return
+        assert turn.unit is not None and turn.unit.id is not None
         filed = existing_submission(
             turn.session, form.id, scope.directive_id, scope.period.key, turn.unit.id
         )
