@@ -9,6 +9,16 @@ from bot.core.events import Outgoing
 from storage.models import OutboxMessage
 
 
+def _row(outgoing: Outgoing) -> OutboxMessage:
+    return OutboxMessage(
+        channel=outgoing.channel,
+        chat_id=outgoing.chat_id,
+        kind=outgoing.kind,
+        payload=outgoing.reply.to_payload(),
+        dedupe_key=outgoing.dedupe_key,
+    )
+
+
 def enqueue(session: Session, outgoing: Outgoing) -> OutboxMessage | None:
     """Add one message to the outbox inside the caller's transaction.
 
@@ -21,13 +31,7 @@ def enqueue(session: Session, outgoing: Outgoing) -> OutboxMessage | None:
         ).first()
         if exists is not None:
             return None
-    row = OutboxMessage(
-        channel=outgoing.channel,
-        chat_id=outgoing.chat_id,
-        kind=outgoing.kind,
-        payload=outgoing.reply.to_payload(),
-        dedupe_key=outgoing.dedupe_key,
-    )
+    row = _row(outgoing)
     if outgoing.dedupe_key is None:
         session.add(row)
         session.flush()
@@ -41,3 +45,16 @@ def enqueue(session: Session, outgoing: Outgoing) -> OutboxMessage | None:
     except IntegrityError:
         return None
     return row
+
+
+def enqueue_many(session: Session, outgoing: list[Outgoing]) -> None:
+    """Add several messages in order; those without a dedupe key go in one batched INSERT."""
+    plain: list[OutboxMessage] = []
+    for item in outgoing:
+        if item.dedupe_key is None:
+            plain.append(_row(item))
+            continue
+        session.add_all(plain)  # keep the order of ids as the order given
+        plain = []
+        enqueue(session, item)
+    session.add_all(plain)

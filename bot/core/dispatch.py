@@ -28,9 +28,9 @@ _CANCEL_WORDS = {"huy", "huy bo", "thoi"}
 def dispatch(turn: Turn) -> None:
     load_all()
     event = turn.event
-    turn.member = find_member(turn.session, event)
-    if turn.member is not None:
-        turn.unit = turn.session.get(Unit, turn.member.unit_id)
+    found = find_member(turn.session, event)
+    if found is not None:
+        turn.member, turn.unit = found
         if turn.member.unreachable:  # they blocked the bot once; writing again unblocks it
             turn.member.unreachable = False
             turn.session.add(turn.member)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
@@ -26,7 +27,7 @@ from bot.core.forms.loader import load_configured_forms
 from bot.core.turn import Turn
 from bot.messages import t
 from storage.models import ProcessedUpdate
-from storage.outbox import enqueue
+from storage.outbox import enqueue, enqueue_many
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -72,11 +73,12 @@ class Engine:
         return Outcome.FAILED  # pragma: no cover - the loop always returns
 
     def _claim(self, session: Session, event: InboundEvent, now: datetime) -> bool:
-        session.add(
-            ProcessedUpdate(channel=event.channel, update_key=event.update_key, processed_at=now)
+        # A plain INSERT (no ORM object): this runs for every update, first thing.
+        statement = insert(ProcessedUpdate).values(
+            channel=event.channel, update_key=event.update_key, processed_at=now
         )
         try:
-            session.flush()
+            session.execute(statement)
         except IntegrityError:
             session.rollback()
             return False
@@ -116,9 +118,11 @@ class Engine:
         if event.callback_id is not None:
             # The button stops spinning first; the toast is short by Telegram's rules.
             answer = Reply(text=(toast or "")[:190], urgent=True, callback_id=event.callback_id)
-            enqueue(session, Outgoing(event.channel, event.chat_id, answer, kind="callback_answer"))
-        for item in outgoing:
-            enqueue(session, item)
+            outgoing = [
+                Outgoing(event.channel, event.chat_id, answer, kind="callback_answer"),
+                *outgoing,
+            ]
+        enqueue_many(session, outgoing)
 
     def _fail(self, event: InboundEvent) -> Outcome:
         """Tell the person something went wrong, and mark the update as seen."""

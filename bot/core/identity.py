@@ -13,25 +13,32 @@ from bot.core.events import EventKind, InboundEvent
 from bot.text import normalise_phone, small_int
 from storage.enums import Channel
 from storage.invites import redeem
-from storage.models import Member
+from storage.models import Member, Unit
 from storage.ratelimit import allow
 
 INVITE_ATTEMPTS = 5
 INVITE_WINDOW = timedelta(minutes=15)
 
 
-def find_member(session: Session, event: InboundEvent) -> Member | None:
-    """The active member linked to this channel identity (web: the member id itself)."""
+def find_member(session: Session, event: InboundEvent) -> tuple[Member, Unit] | None:
+    """The active member linked to this channel identity (web: the member id itself), with
+    their unit — one query, since every update needs both."""
     if event.channel == Channel.TELEGRAM:
-        query = select(Member).where(Member.telegram_user_id == event.user_id)
+        identity = Member.telegram_user_id == event.user_id
     elif event.channel == Channel.ZALO:
-        query = select(Member).where(Member.zalo_user_id == event.user_id)
+        identity = Member.zalo_user_id == event.user_id
     elif event.channel == Channel.WEB and (member_id := small_int(event.user_id)) is not None:
-        query = select(Member).where(Member.id == member_id)
+        identity = Member.id == member_id
     else:
         return None
-    member = session.exec(query.where(col(Member.active).is_(True))).first()
-    return member
+    query = (
+        select(Member, Unit)
+        .join(Unit, col(Unit.id) == col(Member.unit_id))
+        .where(identity)
+        .where(col(Member.active).is_(True))
+    )
+    found = session.exec(query).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def link(member: Member, event: InboundEvent) -> None:
