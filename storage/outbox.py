@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.core.events import Outgoing
+from storage.enums import OutboxStatus
 from storage.models import OutboxMessage
+from storage.types import utcnow
 
 
 def _row(outgoing: Outgoing) -> OutboxMessage:
@@ -48,13 +53,37 @@ def enqueue(session: Session, outgoing: Outgoing) -> OutboxMessage | None:
 
 
 def enqueue_many(session: Session, outgoing: list[Outgoing]) -> None:
-    """Add several messages in order; those without a dedupe key go in one batched INSERT."""
-    plain: list[OutboxMessage] = []
+    """Add several messages in order; those without a dedupe key go in one batched INSERT.
+
+    Plain rows skip the ORM (building model objects costs more than the INSERT itself, and
+    this runs for every update); keyed rows go through :func:`enqueue` and its savepoint.
+    """
+    plain: list[dict[str, Any]] = []
     for item in outgoing:
         if item.dedupe_key is None:
-            plain.append(_row(item))
+            plain.append(_values(item))
             continue
-        session.add_all(plain)  # keep the order of ids as the order given
+        _insert(session, plain)  # keep the order of ids as the order given
         plain = []
         enqueue(session, item)
-    session.add_all(plain)
+    _insert(session, plain)
+
+
+def _values(item: Outgoing) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "channel": item.channel,
+        "chat_id": item.chat_id,
+        "kind": item.kind,
+        "payload": item.reply.to_payload(),
+        "status": OutboxStatus.QUEUED.value,
+        "attempts": 0,
+        "parts_sent": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
