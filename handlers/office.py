@@ -22,10 +22,10 @@ def progress(turn: Turn, args: str) -> None:
 
 @command("/nhacnho", "cmd.nhacnho", (Role.OFFICE_STAFF, Role.ADMIN))
 def remind(turn: Turn, args: str) -> None:
-    engine, settings, now = turn.session.get_bind(), turn.settings, turn.now
+    engine, settings, now = turn.db, turn.settings, turn.now
 
     def run_round() -> list[Reply]:
-        count = remind_now(engine, settings, now)  # type: ignore[arg-type]
+        count = remind_now(engine, settings, now)
         key = "progress.reminded" if count else "progress.nothing_to_remind"
         return [Reply(t(key, count=count))]
 

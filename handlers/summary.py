@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.core.events import Reply
@@ -54,8 +53,7 @@ def summary(turn: Turn, args: str) -> None:
         turn.say(Reply(t("summary.bad_period", period=period_key[:20])))
         return
     assert turn.member is not None
-    engine = turn.session.get_bind()
-    assert isinstance(engine, Engine)
+    engine = turn.db
     settings, now, member_id = turn.settings, turn.now, turn.member.id
     actor = f"{turn.event.channel}:{turn.event.user_id}"
     directive_id, number = directive.id, directive.number

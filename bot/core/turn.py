@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import Engine as SAEngine
 from sqlmodel import Session, select
 
 from bot.core.events import InboundEvent, Outgoing, Reply
@@ -63,6 +64,13 @@ class Turn:
 
     def toast(self, text: str) -> None:
         self.callback_text = text
+
+    @property
+    def db(self) -> SAEngine:
+        """The engine behind this turn, for after-commit work that opens its own transactions."""
+        bind = self.session.get_bind()
+        assert isinstance(bind, SAEngine)
+        return bind
 
     # --- who and where -----------------------------------------------------------------------
     @property
