@@ -203,34 +203,25 @@ def _add_validations(sheet: Any) -> None:
         letter: str = sheet.cell(row=1, column=FIELDS.index(name) + 1).column_letter
         return f"{letter}2:{letter}{_VALIDATION_ROWS + 1}"
 
-    kinds = DataValidation(
-        type="list",
-        formula1='"' + ",".join(kind_label(k) for k in UnitKind) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="stop",
-    )
-    kinds.promptTitle = kinds.errorTitle = header("kind")
-    kinds.prompt = t("roster.template.kind_prompt")
-    kinds.error = t("roster.template.kind_error", choices=kind_choices())
-    kinds.showInputMessage = True
-    kinds.add(column("kind"))
+    def drop_down(field: str, labels: list[str], style: str, choices: str) -> None:
+        rule = DataValidation(
+            type="list",
+            formula1='"' + ",".join(labels) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle=style,
+        )
+        rule.promptTitle = rule.errorTitle = header(field)
+        rule.prompt = t(f"roster.template.{field}_prompt")
+        rule.error = t(f"roster.template.{field}_error", choices=choices)
+        rule.showInputMessage = True
+        rule.add(column(field))
+        sheet.add_data_validation(rule)
+
+    drop_down("kind", [kind_label(k) for k in UnitKind], "stop", kind_choices())
     # Several roles fit in one cell ('trưởng thôn, dân quân'), which a strict list would
     # refuse: the drop-down offers single roles and the 'information' style lets others pass.
-    roles = DataValidation(
-        type="list",
-        formula1='"' + ",".join(role_label(r) for r in Role) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="information",
-    )
-    roles.promptTitle = roles.errorTitle = header("roles")
-    roles.prompt = t("roster.template.roles_prompt")
-    roles.error = t("roster.template.roles_error", choices=role_choices())
-    roles.showInputMessage = True
-    roles.add(column("roles"))
-    sheet.add_data_validation(kinds)
-    sheet.add_data_validation(roles)
+    drop_down("roles", [role_label(r) for r in Role], "information", role_choices())
 
 
 def write_sheet(path: Path, rows: Sequence[Sequence[str]]) -> None:
