@@ -41,7 +41,13 @@ from bench.pg import DEFAULT_PG_URL, fresh_schema, postgres_available
 from bench.report import markdown_table
 from storage.db import make_engine
 from tests.fakes import FakeTelegram
-from tests.faults.support import BotProcess, bot_env, free_port, migrated, seed_field_units
+from tests.faults.support import (
+    BotProcess,
+    free_port,
+    migrated,
+    seed_field_units,
+    webhook_worker,
+)
 
 SECRET = "bench-ingest_secret"
 MEMBERS = 500
@@ -231,22 +237,7 @@ def measure(
     with ExitStack() as stack:
         procs = []
         for i, port in enumerate(ports):
-            bot = BotProcess(
-                bot_env(
-                    data_dir=workdir / f"data{i}",
-                    database_url=db_url,
-                    telegram_bot_token=fake.token,
-                    telegram_api_url=fake.url,
-                    telegram_webhook_url="https://bench.example.vn:8443/telegram/webhook",
-                    telegram_webhook_secret=SECRET,
-                    webhook_host="127.0.0.1",
-                    webhook_port=port,
-                    web_port=free_port(),
-                    log_level="WARNING",
-                ),
-                cwd=workdir,
-                log=workdir / f"worker{i}.log",
-            )
+            bot = webhook_worker(workdir, i, port, db_url, fake, SECRET)
             bot.start()
             stack.callback(bot.stop)
             procs.append(bot)

@@ -155,6 +155,28 @@ def bot_env(**settings: object) -> dict[str, str]:
     return env
 
 
+def webhook_worker(
+    workdir: Path, index: int, port: int, database_url: str, fake: FakeTelegram, secret: str
+) -> BotProcess:
+    """A ``tinbao run`` serving the Telegram webhook on 127.0.0.1:``port`` (not yet started)."""
+    return BotProcess(
+        bot_env(
+            data_dir=workdir / f"data{index}",
+            database_url=database_url,
+            telegram_bot_token=fake.token,
+            telegram_api_url=fake.url,
+            telegram_webhook_url="https://tinbao.example.vn:8443/telegram/webhook",
+            telegram_webhook_secret=secret,
+            webhook_host="127.0.0.1",
+            webhook_port=port,
+            web_port=free_port(),
+            log_level="WARNING",
+        ),
+        cwd=workdir,
+        log=workdir / f"worker{index}.log",
+    )
+
+
 class BotProcess:
     """``tinbao run`` in a subprocess; started, SIGKILLed and restarted by the test.
 

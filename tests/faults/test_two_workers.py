@@ -27,10 +27,8 @@ from tests.faults.support import (
     RESULTS_ANSWERS,
     RESULTS_SCRIPT,
     SOAK,
-    BotProcess,
     Crowd,
     SimUser,
-    bot_env,
     free_port,
     migrated,
     outbox_texts,
@@ -38,6 +36,7 @@ from tests.faults.support import (
     seed_field_units,
     sized,
     wait_until,
+    webhook_worker,
 )
 
 SECRET = "two-workers_secret-1"
@@ -79,22 +78,7 @@ async def test_two_webhook_workers_share_the_chats_without_losing_or_doubling(
     setup.dispose()
     ports = [free_port(), free_port()]
     workers = [
-        BotProcess(
-            bot_env(
-                data_dir=tmp_path / f"data{i}",
-                database_url=pg_schema_url,
-                telegram_bot_token=fake_telegram.token,
-                telegram_api_url=fake_telegram.url,
-                telegram_webhook_url="https://tinbao.example.vn:8443/telegram/webhook",
-                telegram_webhook_secret=SECRET,
-                webhook_host="127.0.0.1",
-                webhook_port=port,
-                web_port=free_port(),
-                log_level="WARNING",
-            ),
-            cwd=tmp_path,
-            log=tmp_path / f"worker{i}.log",
-        )
+        webhook_worker(tmp_path, i, port, pg_schema_url, fake_telegram, SECRET)
         for i, port in enumerate(ports)
     ]
     urls = [f"http://127.0.0.1:{port}{WEBHOOK_PATH}" for port in ports]
