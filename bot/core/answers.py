@@ -22,8 +22,8 @@ _MULTI_PICK = re.compile(r"^\d{1,2}(?:\s*[,;\s]\s*\d{1,2})*$")
 _DATE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?$")
 _TIME = re.compile(r"^(\d{1,2})\s*(?:[:hg]\s*(\d{1,2})?\s*(?:p|phut)?)?$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-_YES = {"co", "c", "yes", "y", "dung", "co a", "u", "uh", "1"}
-_NO = {"khong", "k", "ko", "no", "n", "khong co", "chua", "2"}
+_YES = {"co", "c", "yes", "y", "dung", "co a", "u", "uh"}
+_NO = {"khong", "k", "ko", "no", "n", "khong co", "chua"}
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,6 @@ def parse_date(typed: str, today: Today) -> date | None:
         return today.date
     if folded in ("hom qua", "homqua", "qua"):
         return today.date - timedelta(days=1)
-    # Text channels (Zalo) list the date buttons as "1. Hôm nay" and "2. Hôm qua"
-    # (render.question_reply); a bare 1 or 2 is no date otherwise.
-    pick = _NUMBER_PICK.match(folded)
-    if pick and pick[1] in ("1", "2"):
-        return today.date - timedelta(days=int(pick[1]) - 1)
     match = _DATE.match(folded)
     if not match:
         return None
@@ -118,9 +113,49 @@ def clean_text(raw: str) -> str:
     return nfc(strip_control(raw)).strip()
 
 
+@dataclass(frozen=True)
+class QuickAnswer:
+    """A one-tap answer offered with a question: a button, or a numbered line on Zalo.
+
+    ``value`` is parsed exactly like typed text; ``numbered`` is False where a number must
+    keep its own meaning (at a time question, '1' is one o'clock).
+    """
+
+    label: str
+    value: str
+    numbered: bool = True
+
+
+def quick_answers(question: Question, member_phone: str) -> list[QuickAnswer]:
+    """The one-tap answers of ``question`` — drawn by the renderer, understood by the parser."""
+    kind = question.type
+    if kind is QuestionType.YES_NO:
+        return [QuickAnswer(t("answer.yes"), "yes"), QuickAnswer(t("answer.no"), "no")]
+    if kind is QuestionType.DATE:
+        return [
+            QuickAnswer(t("button.today"), "hom nay"),
+            QuickAnswer(t("button.yesterday"), "hom qua"),
+        ]
+    if kind is QuestionType.TIME:
+        return [QuickAnswer(t("button.now"), "bay gio", numbered=False)]
+    if question.suggest_member_phone and member_phone:
+        return [QuickAnswer(member_phone, "so da dang ky")]
+    return []
+
+
+def _numbered_quick_answer(question: Question, text: str, member_phone: str) -> str | None:
+    """'1', '1.' or 'số 1' typed for the first numbered quick answer, and so on."""
+    numbered = [qa for qa in quick_answers(question, member_phone) if qa.numbered]
+    match = _NUMBER_PICK.match(fold(text)) if numbered else None
+    if match and 1 <= int(match[1]) <= len(numbered):
+        return numbered[int(match[1]) - 1].value
+    return None
+
+
 def parse_typed(question: Question, raw: str, today: Today, member_phone: str) -> ParseResult:
     """Parse a typed answer to ``question`` (button values arrive here as text too)."""
     text = clean_text(raw)
+    text = _numbered_quick_answer(question, text, member_phone) or text
     kind = question.type
     if kind is QuestionType.SINGLE_CHOICE:
         option = pick_option(question.options, text)

@@ -6,10 +6,11 @@ Every navigation choice has a typed alias so text-only channels (Zalo) can answe
 
 from __future__ import annotations
 
+import itertools
 from html import escape
 from typing import Any
 
-from bot.core.answers import describe
+from bot.core.answers import describe, quick_answers
 from bot.core.events import Choice, Reply, RequestKind
 from bot.core.forms.schema import Form, Question, QuestionType
 from bot.messages import t
@@ -55,21 +56,8 @@ def question_reply(
         lines.append(t("dialog.multi_hint"))
         if chosen:
             choices.append(nav(step, "done", "button.done", "alias.done"))
-    elif kind is QuestionType.YES_NO:
-        choices = [
-            Choice(t("answer.yes"), f"a:{step}:yes", number=1),
-            Choice(t("answer.no"), f"a:{step}:no", number=2),
-        ]
+    elif kind in (QuestionType.YES_NO, QuestionType.DATE):
         columns = 2
-    elif kind is QuestionType.DATE:
-        choices = [
-            Choice(t("button.today"), f"a:{step}:hom nay", number=1),
-            Choice(t("button.yesterday"), f"a:{step}:hom qua", number=2),
-        ]
-        columns = 2
-    elif kind is QuestionType.TIME:
-        # Not numbered: on a text channel "1" must stay one o'clock; "bây giờ" is typed.
-        choices = [Choice(t("button.now"), f"a:{step}:bay gio")]
     elif kind is QuestionType.LOCATION:
         request = RequestKind.LOCATION
         lines.append(t("dialog.location_hint"))
@@ -78,8 +66,11 @@ def question_reply(
         if count:
             lines.append(t("dialog.media_received", count=count))
             choices.append(nav(step, "done", "button.done", "alias.done"))
-    if question.suggest_member_phone and member_phone:
-        choices.append(Choice(member_phone, f"a:{step}:so da dang ky", number=1))
+    numbers = itertools.count(1)
+    choices[:0] = [
+        Choice(qa.label, f"a:{step}:{qa.value}", number=next(numbers) if qa.numbered else None)
+        for qa in quick_answers(question, member_phone)
+    ]
     if not question.required:
         choices.append(nav(step, "skip", "button.skip", "alias.skip"))
     if number > 1:
