@@ -95,9 +95,9 @@ def build(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
         ],
     )
     cur.execute(
-        "INSERT INTO directive (id, number, issued_on, issuer, summary, target_unit_kinds, "
+        "INSERT INTO directive (id, commune_id, number, issued_on, issuer, summary, target_unit_kinds, "
         "form_ids, recurrence, starts_on, unit_deadline, report_deadline, "
-        "reminder_offsets_days, active, created_at) VALUES (1, '1949/UBND-NC', '2025-08-28', "
+        "reminder_offsets_days, active, created_at) VALUES (1, 1, '1949/UBND-NC', '2025-08-28', "
         "'UBND tỉnh Quảng Ngãi', 'tăng cường đấu tranh phòng, chống xuất nhập cảnh trái phép', "
         '\'["village", "police", "military", "agency"]\', \'["ket_qua_thuc_hien"]\', '
         "'none', '2025-09-05', '2025-09-14', '2025-09-15', '[3, 1, 0]', 1, ?)",
@@ -113,9 +113,9 @@ def build(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
 
     def flush() -> None:
         cur.executemany(
-            "INSERT INTO submission (id, form_id, directive_id, period_key, unit_id, member_id, "
-            "channel, status, answers, version, created_at, submitted_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'telegram', ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO submission (id, commune_id, form_id, directive_id, period_key, unit_id, "
+            "member_id, channel, status, answers, version, created_at, submitted_at, updated_at) "
+            "VALUES (?, 1, ?, ?, ?, ?, ?, 'telegram', ?, ?, ?, ?, ?, ?)",
             subs,
         )
         cur.executemany(
@@ -161,9 +161,9 @@ def build(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
     flush()
     statuses = ("new", "received", "verifying", "handled", "false_report")
     cur.executemany(
-        "INSERT INTO incident (id, submission_id, unit_id, reporter_member_id, status, summary, "
+        "INSERT INTO incident (id, commune_id, submission_id, unit_id, reporter_member_id, status, summary, "
         "location_text, people_count, occurred_at, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, 'Người lạ khả nghi', 'Đường liên xã', 2, ?, ?, ?)",
+        "VALUES (?, 1, ?, ?, ?, ?, 'Người lạ khả nghi', 'Đường liên xã', 2, ?, ?, ?)",
         [
             (i, sid, unit, unit, statuses[i % 5], stamp, stamp, stamp)
             for i, (sid, unit, stamp) in enumerate(incident_subs, 1)

@@ -66,6 +66,7 @@ def _seed(engine: Any, n: int) -> None:
             )
         s.add(
             Directive(
+                commune_id=commune.id,
                 number="1949/UBND-NC",
                 issued_on=date(2025, 9, 1),
                 issuer="UBND tỉnh",

@@ -13,15 +13,47 @@ from typing import Any
 CATALOG: dict[str, str] = {
     # --- settings and CLI -------------------------------------------------------------------
     "cli.init.done": "Đã thiết lập {name} ({province}), mã {code}.",
+    "cli.init.already": "{name} ({province}, mã {code}) đã có sẵn, không thay đổi gì.",
+    "cli.init.done_many": "Đã thiết lập {count} xã/phường của {province} ({added} mới).",
+    "cli.init.pick_one": "Hãy chọn --commune (có thể lặp lại) hoặc --all, không dùng cả hai.",
+    "cli.init.other_province": (
+        "Cài đặt này đang phục vụ {province}: mỗi cài đặt chỉ phục vụ một tỉnh. Không thay đổi gì."
+    ),
+    "cli.init.sample_present": (
+        "⚠️ Cơ sở dữ liệu {database} đang chứa dữ liệu mẫu ({communes}) với người bịa ra. "
+        "Không thêm xã thật vào chung với dữ liệu mẫu. Hãy xoá dữ liệu mẫu bằng "
+        "«tinbao db reset --yes» rồi chạy lại «tinbao init», hoặc đặt DATA_DIR/DATABASE_URL "
+        "khác cho xã thật."
+    ),
     "cli.init.ambiguous": "Tên «{query}» khớp nhiều đơn vị, không thay đổi gì. Các ứng viên:",
     "cli.init.unknown": "Không tìm thấy «{query}», không thay đổi gì. Gần giống:",
     "cli.init.unknown_province": "Không tìm thấy tỉnh/thành «{query}». Gần giống:",
     "cli.init.candidate": "  - {name} (mã {code}, {province})",
+    "cli.commune.none": "Chưa thiết lập xã nào. Hãy chạy: tinbao init --province … --commune …",
+    "cli.commune.choose": (
+        "Cài đặt này có {count} xã/phường: hãy chọn một bằng --commune (tên hoặc mã), ví dụ:"
+    ),
+    "cli.commune.unknown": "Không có xã/phường «{query}» trong cài đặt này. Các xã đã thiết lập:",
+    "cli.commune.ambiguous": "«{query}» khớp nhiều xã/phường, không làm gì. Hãy ghi rõ hơn:",
+    "cli.commune.candidate": "  - {name} (mã {code})",
+    "cli.commune.more": "  … và {count} xã/phường khác.",
     "cli.db.upgraded": "Cơ sở dữ liệu đã ở phiên bản mới nhất ({revision}).",
+    "cli.db.reset_confirm": (
+        "Lệnh này XOÁ HẾT dữ liệu trong {database}: {communes} xã/phường, {members} người, mọi "
+        "báo cáo, tin báo và tệp đính kèm. Không lấy lại được. Nếu chắc chắn, chạy lại với --yes."
+    ),
+    "cli.db.reset_done": "Đã xoá hết dữ liệu; {database} là cơ sở dữ liệu trống. Chạy «tinbao init» để bắt đầu.",
     "cli.db.no_commune": "Chưa thiết lập xã. Hãy chạy: tinbao init --province … --commune …",
     "cli.run.channels": "Kênh đang chạy: {channels}.",
     "cli.run.playground": (
         "Chưa có token bot: chạy sân thử với dữ liệu mẫu Xã Tây Trà. Mở http://{host}:{port}"
+    ),
+    "cli.run.playground_data": (
+        "Dữ liệu mẫu nằm riêng trong {folder}; dữ liệu thật (sau «tinbao init») không bị trộn."
+    ),
+    "cli.run.playground_real": (
+        "Chưa có token bot: trang thử trò chuyện chạy trên danh sách thật của các xã đã thiết lập."
+        " Mở http://{host}:{port}"
     ),
     "cli.run.web": "Trang điều hành: http://{host}:{port}/dashboard (Ctrl+C để dừng).",
     # --- roster file: headers and values (they are also what the importer recognises) --------
@@ -30,12 +62,14 @@ CATALOG: dict[str, str] = {
     "roster.header.name": "Họ và tên",
     "roster.header.phone": "Số điện thoại",
     "roster.header.roles": "Vai trò",
+    "roster.header.commune": "Xã/phường",
     "roster.sheet_title": "Danh sách",
     "roster.kind.village": "thôn",
     "roster.kind.police": "công an",
     "roster.kind.military": "quân sự",
     "roster.kind.agency": "cơ quan",
     "roster.kind.office": "văn phòng",
+    "roster.kind.province": "cấp tỉnh",
     "roster.role.village_head": "trưởng thôn",
     "roster.role.police": "công an",
     "roster.role.militia": "dân quân",
@@ -43,6 +77,8 @@ CATALOG: dict[str, str] = {
     "roster.role.office_staff": "văn phòng",
     "roster.role.leader": "lãnh đạo",
     "roster.role.admin": "quản trị",
+    "roster.role.province_police": "công an tỉnh",
+    "roster.role.province_leader": "lãnh đạo tỉnh",
     "roster.template.kind_prompt": "Chọn loại đơn vị trong danh sách.",
     "roster.template.kind_error": "Loại đơn vị phải là một trong: {choices}.",
     "roster.template.roles_prompt": "Chọn vai trò; nhiều vai trò thì cách nhau bằng dấu phẩy.",
@@ -65,6 +101,16 @@ CATALOG: dict[str, str] = {
     ),
     "roster.error.missing_headers": (
         "Không tìm thấy cột: {headers}. Dòng tiêu đề cần có các cột: {expected}."
+    ),
+    "roster.error.province_role": (
+        "vai trò «{role}» chỉ dành cho đơn vị loại «{kind}» (Công an tỉnh, UBND tỉnh)."
+    ),
+    "roster.error.province_commune": "đơn vị cấp tỉnh không thuộc xã nào: để trống cột Xã/phường.",
+    "roster.error.unknown_commune": (
+        "không có xã/phường «{value}» trong cài đặt này (đã thiết lập: {choices})."
+    ),
+    "roster.error.no_commune": (
+        "chưa rõ thuộc xã/phường nào: thêm cột «Xã/phường» vào tệp hoặc chọn --commune."
     ),
     "roster.error.empty": "Tệp không có dòng dữ liệu nào.",
     "roster.error.format": "Chỉ đọc được tệp .xlsx hoặc .csv (tệp đã cho: {name}).",
@@ -134,10 +180,18 @@ CATALOG: dict[str, str] = {
         "  Đơn vị thực hiện: {targets}. Biểu mẫu: {forms}. Lặp lại: {recurrence}, từ {starts}."
     ),
     "cli.directive.item_deadlines": "  Hạn đơn vị: {unit_deadline}. Hạn báo cáo: {report_deadline}.",
+    "cli.directive.bad_level": "Cấp «{value}» không hợp lệ: chọn commune (xã) hoặc province (tỉnh).",
+    "cli.directive.cascaded": "Đã giao cho {count} xã/phường ({created} xã mới nhận).",
+    "cli.directive.item_copies": "  Đã giao cho {count} xã/phường.",
     "cli.directive.count": "Có {count} chỉ đạo.",
     "cli.sample.seeded": (
         "Đã nạp dữ liệu mẫu {commune}: {created} người mới, {updated} người cập nhật, "
         "{directives} chỉ đạo mới."
+    ),
+    "cli.sample.refused": (
+        "Không nạp dữ liệu mẫu: cơ sở dữ liệu này đang phục vụ xã thật ({communes}). "
+        "Người trong dữ liệu mẫu là bịa ra, không được trộn vào danh sách thật. "
+        "Hãy dùng một thư mục dữ liệu khác (DATA_DIR) để chạy thử."
     ),
     "cli.sample.unchanged": "Dữ liệu mẫu {commune} đã có sẵn, không thay đổi gì.",
     # --- web accounts (tinbao web add-user) ----------------------------------------------------
@@ -527,7 +581,7 @@ CATALOG: dict[str, str] = {
     "report.summary.overdue": "<b>Quá hạn, chưa gửi ({count}):</b> {names}",
     "report.summary.missing": "<b>Chưa gửi ({count}):</b> {names}",
     "report.summary.more": "… và {count} đơn vị khác",
-    "cli.report.no_directive": "Không tìm thấy văn bản «{number}».",
+    "cli.report.no_directive": "{commune} không có văn bản «{number}» (xem: tinbao directive list).",
     "cli.report.bad_period": "Kỳ «{period}» không hợp lệ cho văn bản {number}.",
     "cli.report.step.aggregate": "Tổng hợp số liệu",
     "cli.report.step.docx": "Lập báo cáo DOCX",

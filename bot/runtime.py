@@ -1,8 +1,10 @@
 """The main job (``tinbao run``): every configured channel, the outbox sender, the scheduler
 and the web dashboard, in one asyncio process.
 
-With no bot token the web playground runs alone on the sample commune (seeded into an empty
-database), so anyone can try Tin Báo before registering a bot.
+With no bot token the web playground runs alone. On an installation that has set up its
+communes it shows their real roster; on a fresh one it runs on the invented sample commune in
+a database of its own (``<DATA_DIR>/playground``), so trying Tin Báo out never mixes
+invented people into the data a real commune sets up later.
 """
 
 from __future__ import annotations
@@ -27,11 +29,25 @@ from bot.core.engine import Engine
 from bot.outbox.protocol import ChannelSender
 from bot.outbox.sender import OutboxSender
 from bot.scheduler.runner import SchedulerRunner
+from bot.settings import Settings
 from storage.db import transaction
 from storage.models import Commune
 from storage.sample import seed_sample
 
 log = logging.getLogger(__name__)
+PLAYGROUND_DIR = "playground"
+
+
+def has_communes(ctx: AppContext) -> bool:
+    with Session(ctx.engine) as session:
+        return session.exec(select(Commune.id)).first() is not None
+
+
+def playground_settings(settings: Settings) -> Settings:
+    """Settings for the sample playground: the same, with a data folder of its own (SQLite)."""
+    return settings.model_copy(
+        update={"data_dir": settings.data_dir / PLAYGROUND_DIR, "database_url": ""}
+    )
 
 
 def seed_if_empty(ctx: AppContext) -> bool:

@@ -38,14 +38,16 @@ def publish_command_menu(turn: Turn) -> None:
 
 def welcome(turn: Turn) -> None:
     assert turn.member is not None and turn.unit is not None
-    commune = turn.session.exec(select(Commune)).first()
+    commune = turn.session.get(Commune, turn.commune_id) if turn.commune_id else None
+    # A province-level member belongs to the installation's province, not to one commune.
+    place = commune.name if commune else turn.session.exec(select(Commune.province_name)).first()
     turn.say(
         Reply(
             t(
                 "register.welcome",
                 name=esc(turn.member.full_name),
                 unit=esc(turn.unit.name),
-                commune=esc(commune.name if commune else "xã"),
+                commune=esc(place or ""),
             )
         )
     )

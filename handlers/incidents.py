@@ -37,10 +37,12 @@ def status_choices(incident_id: int) -> list[Choice]:
     ]
 
 
-def responders(turn: Turn) -> list[Member]:
-    """Everyone in the commune police and the military command (on duty = reachable)."""
+def responders(turn: Turn, commune_id: int) -> list[Member]:
+    """Everyone in the commune's police and military command (on duty = reachable)."""
     units = turn.session.exec(
-        select(Unit.id).where(col(Unit.kind).in_([UnitKind.POLICE, UnitKind.MILITARY]))
+        select(Unit.id)
+        .where(col(Unit.kind).in_([UnitKind.POLICE, UnitKind.MILITARY]))
+        .where(col(Unit.commune_id) == commune_id)
     ).all()
     return list(
         turn.session.exec(
@@ -80,6 +82,7 @@ def maybe_open_incident(turn: Turn, form: Form, submission: Submission) -> Incid
         if answers.get(qid) not in (None, [], "")
     ]
     incident = Incident(
+        commune_id=submission.commune_id,
         submission_id=submission.id,
         unit_id=turn.unit.id or 0,
         reporter_member_id=turn.member.id or 0,
@@ -112,7 +115,7 @@ def maybe_open_incident(turn: Turn, form: Form, submission: Submission) -> Incid
     alert = Reply(
         alert_text(turn, incident), choices=status_choices(incident.id), columns=2, urgent=True
     )
-    for member in responders(turn):
+    for member in responders(turn, incident.commune_id):
         if member.id != turn.member.id:
             turn.say_to(member, alert, dedupe_key=f"alert:{incident.id}:{member.id}")
     return incident
@@ -156,6 +159,8 @@ def change_status(turn: Turn, incident_id: int, status_value: str) -> None:
         turn.toast(t("chat.stale_button"))
         return
     incident = turn.session.get(Incident, incident_id, with_for_update=True)
+    if incident is not None and not turn.reach.covers(incident.commune_id):
+        incident = None  # another commune's incident: as unknown as a made-up number
     if incident is None or status not in STATUS_BUTTONS:
         turn.toast(t("chat.stale_button"))
         return

@@ -17,15 +17,23 @@ from storage.enums import Role
 @command("/tiendo", "cmd.tiendo", (Role.OFFICE_STAFF, Role.POLICE, Role.LEADER, Role.ADMIN))
 def progress(turn: Turn, args: str) -> None:
     assert turn.member is not None
-    turn.say(Reply(progress_text(turn.session, turn.member, turn.settings, turn.now)))
+    if turn.commune_id is None:
+        turn.say(Reply(t("chat.not_allowed")))
+        return
+    turn.say(
+        Reply(progress_text(turn.session, turn.member, turn.commune_id, turn.settings, turn.now))
+    )
 
 
 @command("/nhacnho", "cmd.nhacnho", (Role.OFFICE_STAFF, Role.ADMIN))
 def remind(turn: Turn, args: str) -> None:
-    engine, settings, now = turn.db, turn.settings, turn.now
+    engine, settings, now, commune_id = turn.db, turn.settings, turn.now, turn.commune_id
+    if commune_id is None:
+        turn.say(Reply(t("chat.not_allowed")))
+        return
 
     def run_round() -> list[Reply]:
-        count = remind_now(engine, settings, now)
+        count = remind_now(engine, settings, now, commune_id)
         key = "progress.reminded" if count else "progress.nothing_to_remind"
         return [Reply(t(key, count=count))]
 

@@ -27,8 +27,11 @@ def _names(units: list[UnitInfo]) -> str:
     return ", ".join(_esc(u.name) for u in units) or t("progress.nobody")
 
 
-def progress_text(session: Session, member: Member, settings: Settings, now: datetime) -> str:
-    """Per active directive, its current period: which units reported, which did not.
+def progress_text(
+    session: Session, member: Member, commune_id: int, settings: Settings, now: datetime
+) -> str:
+    """Per active directive of ``commune_id``, its current period: which units reported,
+    which did not.
 
     HTML with ``<b>`` only. ``member``'s own unit gets a line of its own when it is expected.
     """
@@ -37,6 +40,7 @@ def progress_text(session: Session, member: Member, settings: Settings, now: dat
     directives = session.exec(
         select(Directive)
         .where(col(Directive.active).is_(True))
+        .where(col(Directive.commune_id) == commune_id)
         .where(Directive.starts_on <= today)
         .order_by(col(Directive.id))
     ).all()
@@ -80,11 +84,11 @@ def progress_text(session: Session, member: Member, settings: Settings, now: dat
     return "\n\n".join([t("progress.title", date=f"{today:%d/%m/%Y}"), *blocks])
 
 
-def remind_now(engine: Engine, settings: Settings, now: datetime) -> int:
-    """``/nhacnho``: a round right away, plus one extra reminder today to every unit still
+def remind_now(engine: Engine, settings: Settings, now: datetime, commune_id: int) -> int:
+    """``/nhacnho``: a round right away for ``commune_id``, plus one extra reminder today to every unit still
     missing a report (at most once a day per member and channel; nothing in quiet hours).
 
     Returns the number of messages enqueued; the engine answers with ``progress.reminded``
     or, for 0, ``progress.nothing_to_remind``.
     """
-    return run_round(engine, settings, now, manual=True).enqueued
+    return run_round(engine, settings, now, manual=True, commune_id=commune_id).enqueued

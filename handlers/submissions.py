@@ -68,7 +68,9 @@ def save_submission(
         ).all():
             session.delete(old)
     else:
+        assert turn.unit.commune_id is not None, "only commune units file reports"
         row = Submission(
+            commune_id=turn.unit.commune_id,
             form_id=form.id,
             directive_id=directive_id,
             period_key=period_key,

@@ -12,18 +12,20 @@ from bot.messages import t
 from handlers.registry import command
 from reports.bundle import build_bundle
 from reports.scope import current_period_key, directive_period
+from storage.directives import find_directive
 from storage.enums import Recurrence, Role
 from storage.models import AuditLog, Directive
 
 SUMMARY_ROLES = (Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN)
 
 
-def current_directive(session: Session, today: date) -> Directive | None:
-    """The campaign being reported on: the newest active one-off directive already started,
-    else the newest active recurring one."""
+def current_directive(session: Session, commune_id: int, today: date) -> Directive | None:
+    """The commune's campaign being reported on: the newest active one-off directive already
+    started, else the newest active recurring one."""
     started = session.exec(
         select(Directive)
         .where(col(Directive.active).is_(True))
+        .where(col(Directive.commune_id) == commune_id)
         .where(Directive.starts_on <= today)
         .order_by(col(Directive.starts_on).desc(), col(Directive.id).desc())
     ).all()
@@ -37,12 +39,14 @@ def summary(turn: Turn, args: str) -> None:
     """``/summary [số văn bản] [kỳ]``, e.g. ``/summary 1949/UBND-NC`` or ``/summary 45/KH-UBND 2025-W37``."""
     today = turn.now.astimezone(turn.settings.tz).date()
     words = args.split()
+    commune_id = turn.commune_id
+    if commune_id is None:
+        turn.say(Reply(t("chat.not_allowed")))
+        return
     if words:
-        directive = turn.session.exec(
-            select(Directive).where(col(Directive.number) == words[0])
-        ).first()
+        directive = find_directive(turn.session, commune_id, words[0])
     else:
-        directive = current_directive(turn.session, today)
+        directive = current_directive(turn.session, commune_id, today)
     if directive is None or directive.id is None:
         turn.say(Reply(t("summary.no_directive", number=words[0] if words else "")))
         return
@@ -70,6 +74,7 @@ def summary(turn: Turn, args: str) -> None:
                 session.add(
                     AuditLog(
                         member_id=member_id,
+                        commune_id=commune_id,
                         actor=actor,
                         action=action,
                         target=number,

@@ -95,20 +95,23 @@ def _aggregate(
     conn: Connection, directive_id: int, period_key: str, *, tz: ZoneInfo, now: datetime
 ) -> Aggregate:
     directive = _load_directive(conn, directive_id)
+    commune_id = directive.commune_id
+    if commune_id is None:
+        raise LookupError(f"directive {directive_id} is a province directive, not a commune's")
     period = directive_period(directive, period_key)
     deadline = unit_deadline(directive, period)
     in_scope = queries.scope(directive_id, period_key, list(directive.form_ids))
 
     units = frames.order_units(
-        queries.read(conn, queries.units_query(queries.commune_id(conn))),
+        queries.read(conn, queries.units_query(commune_id)),
         list(directive.target_unit_kinds),
     )
     latest = queries.read(conn, queries.latest_query(in_scope))
     ids = [int(i) for i in latest["submission_id"]]
     revisions = queries.read_by_ids(conn, queries.first_revision_query, ids)
     figures = frames.unit_figures(queries.read_by_ids(conn, queries.figures_query, ids), latest)
-    patrol = queries.read(conn, queries.patrol_query(period, tz))
-    incidents = queries.read(conn, queries.incident_query(period, tz))
+    patrol = queries.read(conn, queries.patrol_query(commune_id, period, tz))
+    incidents = queries.read(conn, queries.incident_query(commune_id, period, tz))
 
     unit_rows = frames.unit_status(units, latest, revisions, deadline, tz)
     results = frames.unit_results(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.core.periods import Period
 from bot.settings import Settings
@@ -59,15 +59,13 @@ def build_bundle(
 
     with Session(engine) as session:
         directive = session.get(Directive, directive_id)
-        commune = session.exec(select(Commune).order_by(col(Commune.id))).first()
+        commune = session.get(Commune, directive.commune_id) if directive is not None else None
     if directive is None or commune is None:
         raise LookupError("directive or commune missing")
     period = directive_period(directive, period_key)
     agg = aggregate(engine, directive_id, period_key, tz=settings.tz, now=now)
     stem = f"{safe_name(directive.number)}_{safe_name(period_key)}"
-    folder = out_dir or settings.data_dir / "reports" / now.astimezone(settings.tz).strftime(
-        "%Y%m%d-%H%M%S"
-    )
+    folder = out_dir or settings.reports_dir / now.astimezone(settings.tz).strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     docx = render_report(
         agg,

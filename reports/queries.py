@@ -33,7 +33,6 @@ from bot.core.periods import Period
 from reports.results import DIFFICULTY_KEY, PATROL_DATE_KEY, PATROL_FORM, PROPOSAL_KEY
 from storage.enums import SubmissionStatus
 from storage.models import (
-    Commune,
     Incident,
     IncidentEvent,
     Member,
@@ -79,21 +78,13 @@ def scope(directive_id: int, period_key: str, form_ids: list[str]) -> ColumnElem
     )
 
 
-def units_query(commune_id: int | None) -> AnySelect:
-    query: AnySelect = select(
+def units_query(commune_id: int) -> AnySelect:
+    return select(
         col(Unit.id).label("unit_id"),
         col(Unit.name).label("unit_name"),
         col(Unit.kind).label("kind"),
         col(Unit.active).label("active"),
-    )
-    if commune_id is not None:
-        query = query.where(col(Unit.commune_id) == commune_id)
-    return query
-
-
-def commune_id(conn: Connection) -> int | None:
-    found = conn.execute(select(col(Commune.id)).order_by(col(Commune.id))).scalar()
-    return None if found is None else int(found)
+    ).where(col(Unit.commune_id) == commune_id)
 
 
 def latest_query(in_scope: ColumnElement[bool]) -> AnySelect:
@@ -163,8 +154,9 @@ def first_revision_query(ids: list[int]) -> AnySelect:
     )
 
 
-def patrol_query(period: Period, tz: ZoneInfo) -> AnySelect:
-    """Patrol figures per unit and key, for logs of any directive dated in the period.
+def patrol_query(commune_id: int, period: Period, tz: ZoneInfo) -> AnySelect:
+    """Patrol figures per unit and key, for the commune's logs of any directive dated in the
+    period.
 
     The log's own date answer wins (a patrol on the 14th logged on the 16th belongs to the
     14th); a log without one falls back to when it was filed.
@@ -180,6 +172,7 @@ def patrol_query(period: Period, tz: ZoneInfo) -> AnySelect:
         ),
     )
     logs = select(col(Submission.id)).where(
+        col(Submission.commune_id) == commune_id,
         col(Submission.form_id) == PATROL_FORM,
         col(Submission.status) != SubmissionStatus.DRAFT,
         in_window,
@@ -198,14 +191,18 @@ def patrol_query(period: Period, tz: ZoneInfo) -> AnySelect:
     )
 
 
-def incident_query(period: Period, tz: ZoneInfo) -> AnySelect:
-    """Incidents reported in the period, with the latest status change (who, when).
+def incident_query(commune_id: int, period: Period, tz: ZoneInfo) -> AnySelect:
+    """The commune's incidents reported in the period, with the latest status change.
 
     The window is on ``created_at`` (when the tip reached us): that is what the period
     "detected"; ``occurred_at`` is the reporter's estimate and may be missing.
     """
     start_utc, end_utc = utc_bounds(period, tz)
-    in_window = and_(col(Incident.created_at) >= start_utc, col(Incident.created_at) < end_utc)
+    in_window = and_(
+        col(Incident.commune_id) == commune_id,
+        col(Incident.created_at) >= start_utc,
+        col(Incident.created_at) < end_utc,
+    )
     rank = (
         func.row_number()
         .over(

@@ -1,7 +1,8 @@
 """Directives (chỉ đạo): create or update one from its fields, list them.
 
-A directive is keyed by its number ('1949/UBND-NC'): saving the same number again updates
-it, so the CLI and the sample seed can be re-run safely.
+A directive is keyed by its commune and number ('1949/UBND-NC'): saving the same number
+again for the same commune updates it, so the CLI and the sample seed can be re-run safely.
+Two communes may well carry the same number (both answer the province's 1949/UBND-NC).
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from bot.messages import t
 from bot.text import fold
 from storage.enums import Recurrence, UnitKind
 from storage.models import Directive
+from storage.scope import Reach
 from storage.vocab import format_date, kind_choices, parse_unit_kind
 
 SaveOutcome = Literal["created", "updated", "unchanged"]
@@ -61,7 +64,7 @@ def parse_targets(text: str) -> tuple[UnitKind, ...]:
         if not piece.strip():
             continue
         kind = parse_unit_kind(piece)
-        if kind is None:
+        if kind is None or kind is UnitKind.PROVINCE:
             raise DirectiveError(
                 "directive.error.unknown_kind", value=piece.strip(), choices=kind_choices()
             )
@@ -133,13 +136,32 @@ def _values(fields: DirectiveFields) -> dict[str, Any]:
     }
 
 
-def save_directive(session: Session, fields: DirectiveFields) -> tuple[Directive, SaveOutcome]:
-    """Create the directive, or update the one with the same number; says which happened."""
+def find_directive(session: Session, commune_id: int | None, number: str) -> Directive | None:
+    """The directive ``number`` of ``commune_id`` (None: the province's own)."""
+    number = " ".join(number.split())
+    query = select(Directive).where(Directive.number == number)
+    query = query.where(
+        col(Directive.commune_id).is_(None)
+        if commune_id is None
+        else col(Directive.commune_id) == commune_id
+    )
+    return session.exec(query).first()
+
+
+def save_directive(
+    session: Session,
+    fields: DirectiveFields,
+    commune_id: int | None,
+    *,
+    parent_id: int | None = None,
+) -> tuple[Directive, SaveOutcome]:
+    """Create ``commune_id``'s directive (None: a province directive), or update the one with
+    the same number there; says which happened."""
     validate(fields)
-    values = _values(fields)
-    row = session.exec(select(Directive).where(Directive.number == values["number"])).first()
+    values = {**_values(fields), "parent_id": parent_id}
+    row = find_directive(session, commune_id, values["number"])
     if row is None:
-        row = Directive(**values)
+        row = Directive(commune_id=commune_id, **values)
         session.add(row)
         session.flush()
         return row, "created"
@@ -152,9 +174,17 @@ def save_directive(session: Session, fields: DirectiveFields) -> tuple[Directive
     return row, "updated"
 
 
-def list_directives(session: Session, *, active_only: bool = False) -> list[Directive]:
-    """Directives, newest issue date first."""
-    query = select(Directive).order_by(col(Directive.issued_on).desc(), col(Directive.id))
+def list_directives(
+    session: Session, reach: Reach, *, active_only: bool = False
+) -> list[Directive]:
+    """The directives of the communes in ``reach`` (with the province's own for a
+    province-wide reach), newest issue date first."""
+    scoped = reach.clause(Directive.commune_id)
+    if reach.province_wide:
+        scoped = or_(scoped, col(Directive.commune_id).is_(None))
+    query = (
+        select(Directive).where(scoped).order_by(col(Directive.issued_on).desc(), col(Directive.id))
+    )
     if active_only:
         query = query.where(col(Directive.active))
     return list(session.exec(query).all())

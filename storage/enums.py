@@ -11,6 +11,7 @@ class UnitKind(StrEnum):
     MILITARY = "military"  # Ban CHQS xã
     AGENCY = "agency"  # cơ quan, ban ngành
     OFFICE = "office"  # Văn phòng HĐND&UBND
+    PROVINCE = "province"  # cấp tỉnh (Công an tỉnh, UBND tỉnh): no commune of its own
 
 
 class Role(StrEnum):
@@ -21,6 +22,12 @@ class Role(StrEnum):
     OFFICE_STAFF = "office_staff"
     LEADER = "leader"
     ADMIN = "admin"
+    PROVINCE_POLICE = "province_police"  # Công an tỉnh (Phòng Quản lý xuất nhập cảnh)
+    PROVINCE_LEADER = "province_leader"  # UBND tỉnh
+
+
+#: Roles that see every commune of the installation; everyone else sees their own commune.
+PROVINCE_ROLES = frozenset({Role.PROVINCE_POLICE.value, Role.PROVINCE_LEADER.value})
 
 
 class Channel(StrEnum):

@@ -30,7 +30,11 @@ def _json(default: Any) -> Any:
 
 
 class Commune(SQLModel, table=True):
-    """The commune this installation serves (one row in practice)."""
+    """A commune (xã/phường) this installation serves; one province may have about a hundred.
+
+    Every unit, directive, submission and incident belongs to one commune (province-level
+    units and directives have none); see ``storage.scope``.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     code: int = Field(unique=True, description="Official ward/commune code, e.g. 21154")
@@ -38,16 +42,20 @@ class Commune(SQLModel, table=True):
     short_name: str = Field(description="Name without the type, e.g. 'Tây Trà'")
     province_code: int
     province_name: str
+    sample: bool = Field(default=False, description="Invented sample data (tinbao seed-sample)")
     created_at: datetime = _ts()
 
 
 class Unit(SQLModel, table=True):
-    """A reporting unit: a village, the commune police, the military command, an agency…"""
+    """A reporting unit: a village, the commune police, the military command, an agency…
+
+    Province-level units (Công an tỉnh, UBND tỉnh: kind ``province``) have no commune.
+    """
 
     __table_args__ = (UniqueConstraint("commune_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    commune_id: int = Field(foreign_key="commune.id", index=True)
+    commune_id: int | None = Field(default=None, foreign_key="commune.id", index=True)
     name: str
     kind: str = Field(index=True, description="storage.enums.UnitKind")
     head_member_id: int | None = Field(default=None, description="Member who heads the unit")
@@ -93,10 +101,18 @@ class RateLimitHit(SQLModel, table=True):
 
 
 class Directive(SQLModel, table=True):
-    """An order to report: a one-off campaign with deadlines, or a recurring duty."""
+    """An order to report: a one-off campaign with deadlines, or a recurring duty.
+
+    A commune's directive has ``commune_id``; a province directive has none and cascades to
+    one child directive per commune (``parent_id``). Numbers are unique per commune.
+    """
+
+    __table_args__ = (UniqueConstraint("commune_id", "number", name="uq_directive_commune_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(unique=True, description="Số/ký hiệu, e.g. '1949/UBND-NC'")
+    commune_id: int | None = Field(default=None, foreign_key="commune.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="directive.id", index=True)
+    number: str = Field(description="Số/ký hiệu, e.g. '1949/UBND-NC'")
     issued_on: date
     issuer: str = Field(description="e.g. 'UBND tỉnh Quảng Ngãi'")
     summary: str = Field(description="Trích yếu")
@@ -117,6 +133,7 @@ class Submission(SQLModel, table=True):
     __table_args__ = (Index("ix_submission_scope", "directive_id", "period_key", "unit_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
     form_id: str = Field(index=True)
     directive_id: int | None = Field(default=None, foreign_key="directive.id")
     period_key: str = Field(description="'once', '2025-09-10', '2025-W37' or '2025-09'")
@@ -169,6 +186,7 @@ class Incident(SQLModel, table=True):
     """A suspicious-person report or patrol finding that the police must act on."""
 
     id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     reporter_member_id: int = Field(foreign_key="member.id")
@@ -247,6 +265,7 @@ class AuditLog(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int | None = Field(default=None, foreign_key="member.id")
+    commune_id: int | None = Field(default=None, foreign_key="commune.id", index=True)
     actor: str = Field(description="'cli', 'telegram:<id>', 'web:<user>'…")
     action: str = Field(index=True)
     target: str = ""

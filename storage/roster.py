@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from bot.messages import t
-from bot.text import nfc, normalise_phone
-from storage.enums import Role, UnitKind
+from bot.text import fold, nfc, normalise_phone
+from storage.commune import CommuneChoiceError, find_commune
+from storage.enums import PROVINCE_ROLES, Role, UnitKind
 from storage.models import AuditLog, Commune, Member, Unit
-from storage.roster_io import FIELDS, RawSheet, RosterFileError, read_sheet, write_sheet
+from storage.roster_io import COMMUNE, FIELDS, RawSheet, RosterFileError, read_sheet, write_sheet
+from storage.scope import Reach
 from storage.types import utcnow
 from storage.vocab import (
     kind_choices,
@@ -28,6 +31,7 @@ from storage.vocab import (
     parse_roles,
     parse_unit_kind,
     role_choices,
+    role_label,
     roles_label,
 )
 
@@ -70,7 +74,7 @@ class NoCommuneError(Exception):
 
 @dataclass(frozen=True)
 class RosterRow:
-    """One validated line of the roster."""
+    """One validated line of the roster; ``commune`` is the file's commune cell ('' if none)."""
 
     row: int
     unit: str
@@ -78,6 +82,7 @@ class RosterRow:
     full_name: str
     phone: str
     roles: tuple[Role, ...]
+    commune: str = ""
 
 
 @dataclass
@@ -124,6 +129,13 @@ def _check_row(
         problems.append(Problem(number, "roster.error.unknown_role", params))
     if not roles and not unknown:
         problems.append(Problem(number, "roster.error.no_roles", {"choices": role_choices()}))
+    province_roles = [r for r in roles if r.value in PROVINCE_ROLES]
+    if province_roles and kind is not None and kind is not UnitKind.PROVINCE:
+        # A province role sees every commune: only a province-level unit may carry it.
+        params = {"role": role_label(province_roles[0]), "kind": kind_label(UnitKind.PROVINCE)}
+        problems.append(Problem(number, "roster.error.province_role", params))
+    if kind is UnitKind.PROVINCE and cells.get(COMMUNE, ""):
+        problems.append(Problem(number, "roster.error.province_commune"))
     return phone, kind, problems
 
 
@@ -138,7 +150,7 @@ def validate(sheet: RawSheet) -> list[RosterRow]:
     phone_row: dict[str, int] = {}
     unit_kind: dict[str, tuple[UnitKind, int]] = {}
     for number, raw in sheet.rows:
-        cells = {f: raw.get(f, "") for f in FIELDS}
+        cells = {f: raw.get(f, "") for f in (*FIELDS, COMMUNE)}
         phone, kind, row_problems = _check_row(number, cells)
         problems.extend(row_problems)
         if phone is not None:
@@ -147,7 +159,8 @@ def validate(sheet: RawSheet) -> list[RosterRow]:
                 params = {"phone": phone, "first_row": first}
                 problems.append(Problem(number, "roster.error.duplicate_phone", params))
         if kind is not None and cells["unit"]:
-            first_kind, first_row = unit_kind.setdefault(unit_key(cells["unit"]), (kind, number))
+            key = f"{unit_key(cells[COMMUNE])}|{unit_key(cells['unit'])}"
+            first_kind, first_row = unit_kind.setdefault(key, (kind, number))
             if first_kind is not kind:
                 params = {
                     "unit": cells["unit"],
@@ -158,7 +171,17 @@ def validate(sheet: RawSheet) -> list[RosterRow]:
                 problems.append(Problem(number, "roster.error.kind_conflict", params))
         if not row_problems and phone is not None and kind is not None:
             roles, _ = parse_roles(cells["roles"])
-            rows.append(RosterRow(number, cells["unit"], kind, cells["name"], phone, tuple(roles)))
+            rows.append(
+                RosterRow(
+                    number,
+                    cells["unit"],
+                    kind,
+                    cells["name"],
+                    phone,
+                    tuple(roles),
+                    cells[COMMUNE],
+                )
+            )
     if problems:
         raise RosterError(problems)
     return rows
@@ -173,32 +196,77 @@ def read_roster(path: Path) -> list[RosterRow]:
     return validate(sheet)
 
 
-def current_commune(session: Session) -> Commune:
-    commune = session.exec(select(Commune).order_by(col(Commune.id))).first()
-    if commune is None:
+def _communes_of(
+    session: Session, rows: list[RosterRow], commune_id: int | None
+) -> dict[int, int | None]:
+    """Row number → the commune id each row belongs to (None: a province-level unit).
+
+    A row's own commune cell wins; otherwise ``commune_id`` (``--commune``), or the
+    installation's only commune. Every row that cannot be placed is reported at once.
+    """
+    if not session.exec(select(Commune.id)).first():
         raise NoCommuneError()
-    return commune
+    default: int | None = commune_id
+    problems: list[Problem] = []
+    placed: dict[int, int | None] = {}
+    cache: dict[str, int | Problem] = {}
+    for row in rows:
+        if row.kind is UnitKind.PROVINCE:
+            placed[row.row] = None
+            continue
+        if row.commune:
+            found = cache.get(fold(row.commune))
+            if found is None:
+                try:
+                    found = find_commune(session, row.commune).id or 0
+                except CommuneChoiceError as exc:
+                    names = ", ".join(c.name for c in exc.candidates[:5])
+                    found = Problem(
+                        None,
+                        "roster.error.unknown_commune",
+                        {"value": row.commune, "choices": names},
+                    )
+                cache[fold(row.commune)] = found
+            if isinstance(found, Problem):
+                problems.append(Problem(row.row, found.key, found.params))
+                continue
+            placed[row.row] = found
+            continue
+        if default is None:
+            try:
+                default = find_commune(session, None).id
+            except CommuneChoiceError:
+                problems.append(Problem(row.row, "roster.error.no_commune"))
+                continue
+        placed[row.row] = default
+    if problems:
+        raise RosterError(problems)
+    return placed
 
 
 def _sync_units(
-    session: Session, commune: Commune, rows: list[RosterRow], changed: set[str]
+    session: Session, rows: list[RosterRow], placed: dict[int, int | None], changed: set[str]
 ) -> tuple[dict[str, Unit], set[str]]:
     """Units named in the file, created or brought up to date, by key; also the keys of the
-    ones created. Keys of existing units that changed are added to ``changed``."""
-    existing = {
-        unit_key(u.name): u
-        for u in session.exec(select(Unit).where(Unit.commune_id == commune.id)).all()
-    }
+    ones created. Keys of existing units that changed are added to ``changed``.
+
+    A unit is its commune plus its name: two communes may both have a 'Thôn 1'.
+    """
+    commune_ids = {c for c in placed.values() if c is not None}
+    query = select(Unit).where(
+        or_(col(Unit.commune_id).in_(commune_ids), col(Unit.commune_id).is_(None))
+    )
+    existing = {_key(u.commune_id, u.name): u for u in session.exec(query).all()}
     units: dict[str, Unit] = {}
     created: set[str] = set()
     for row in rows:
-        key = unit_key(row.unit)
+        commune_id = placed[row.row]
+        key = _key(commune_id, row.unit)
         if key in units:
             continue
         unit = existing.get(key)
         if unit is None:
-            assert commune.id is not None
-            unit = Unit(commune_id=commune.id, name=row.unit, kind=row.kind.value)
+            unit = Unit(commune_id=commune_id, name=row.unit, kind=row.kind.value)
             created.add(key)
         elif (unit.name, unit.kind, unit.active) != (row.unit, row.kind.value, True):
             unit.name, unit.kind, unit.active = row.unit, row.kind.value, True
@@ -207,6 +275,10 @@ def _sync_units(
         units[key] = unit
     session.flush()
     return units, created
+
+
+def _key(commune_id: int | None, unit_name: str) -> str:
+    return f"{commune_id or ''}|{unit_key(unit_name)}"
 
 
 def _head_of(kind: UnitKind, members: list[tuple[RosterRow, Member]]) -> Member | None:
@@ -225,13 +297,21 @@ def _head_of(kind: UnitKind, members: list[tuple[RosterRow, Member]]) -> Member 
 
 
 def import_rows(
-    session: Session, rows: list[RosterRow], advance: Advance | None = None
+    session: Session,
+    rows: list[RosterRow],
+    advance: Advance | None = None,
+    *,
+    commune_id: int | None = None,
 ) -> ImportResult:
-    """Create or update units and members from validated rows (in the caller's transaction)."""
-    commune = current_commune(session)
+    """Create or update units and members from validated rows (in the caller's transaction).
+
+    Rows go to their own commune cell's commune, else to ``commune_id``, else to the
+    installation's only commune; province-level rows to no commune.
+    """
+    placed = _communes_of(session, rows, commune_id)
     result = ImportResult()
     changed_units: set[str] = set()
-    units, created_units = _sync_units(session, commune, rows, changed_units)
+    units, created_units = _sync_units(session, rows, placed, changed_units)
     result.units_created = len(created_units)
     phones = [r.phone for r in rows]
     by_phone = {
@@ -239,7 +319,8 @@ def import_rows(
     }
     members_of: dict[str, list[tuple[RosterRow, Member]]] = {}
     for row in rows:
-        unit = units[unit_key(row.unit)]
+        unit_id_key = _key(placed[row.row], row.unit)
+        unit = units[unit_id_key]
         assert unit.id is not None
         wanted = (row.full_name, unit.id, [r.value for r in row.roles], True)
         member = by_phone.get(row.phone)
@@ -256,7 +337,7 @@ def import_rows(
             result.updated += 1
         else:
             result.unchanged += 1
-        members_of.setdefault(unit_key(row.unit), []).append((row, member))
+        members_of.setdefault(unit_id_key, []).append((row, member))
         if advance is not None:
             advance()
     session.flush()
@@ -273,40 +354,66 @@ def import_rows(
     return result
 
 
-def import_roster(session: Session, path: Path, advance: Advance | None = None) -> ImportResult:
+def import_roster(
+    session: Session,
+    path: Path,
+    advance: Advance | None = None,
+    *,
+    commune_id: int | None = None,
+) -> ImportResult:
     """Read, validate and import a roster file; nothing is written if any row is bad."""
-    return import_rows(session, read_roster(path), advance)
+    return import_rows(session, read_roster(path), advance, commune_id=commune_id)
 
 
-def roster_rows(session: Session) -> list[tuple[str, str, str, str, str]]:
-    """Active members as file rows: units by kind, each unit's head first.
+def roster_rows(session: Session, reach: Reach) -> list[tuple[str, ...]]:
+    """Active members of the communes in ``reach`` as file rows: communes by name, units by
+    kind, each unit's head first; a province-wide reach adds a first commune column and the
+    province-level units.
 
     Putting the head first means a re-import of the export elects the same head.
     """
+    scoped = reach.clause(Unit.commune_id)
+    if reach.province_wide:
+        scoped = or_(scoped, col(Unit.commune_id).is_(None))
+    names = {c.id: c.name for c in session.exec(select(Commune)).all()}
     units = sorted(
-        session.exec(select(Unit).where(col(Unit.active))).all(),
-        key=lambda u: (_KIND_ORDER.get(u.kind, 99), u.id or 0),
+        session.exec(select(Unit).where(col(Unit.active)).where(scoped)).all(),
+        key=lambda u: (fold(names.get(u.commune_id, "")), _KIND_ORDER.get(u.kind, 99), u.id or 0),
     )
     members = session.exec(select(Member).where(col(Member.active)).order_by(col(Member.id))).all()
     by_unit: dict[int, list[Member]] = {}
     for member in members:
         by_unit.setdefault(member.unit_id, []).append(member)
-    rows: list[tuple[str, str, str, str, str]] = []
+    rows: list[tuple[str, ...]] = []
     for unit in units:
         assert unit.id is not None
         listed = sorted(by_unit.get(unit.id, []), key=lambda m: m.id != unit.head_member_id)
         for m in listed:
-            rows.append(
-                (unit.name, kind_label(unit.kind), m.full_name, m.phone, roles_label(m.roles))
+            row: tuple[str, ...] = (
+                unit.name,
+                kind_label(unit.kind),
+                m.full_name,
+                m.phone,
+                roles_label(m.roles),
             )
+            if reach.province_wide:
+                row = (names.get(unit.commune_id, ""), *row)
+            rows.append(row)
     return rows
 
 
-def export_roster(session: Session, path: Path, *, actor: str, member_id: int | None = None) -> int:
-    """Write the roster to ``path`` (.xlsx or .csv) and record who exported it."""
-    rows = roster_rows(session)
+def export_roster(
+    session: Session,
+    path: Path,
+    reach: Reach,
+    *,
+    actor: str,
+    member_id: int | None = None,
+) -> int:
+    """Write the roster of ``reach`` to ``path`` (.xlsx or .csv) and record who exported it."""
+    rows = roster_rows(session, reach)
     try:
-        write_sheet(path, rows)
+        write_sheet(path, rows, with_commune=reach.province_wide)
     except RosterFileError as exc:
         raise RosterError([Problem(None, exc.key, exc.params)]) from exc
     session.add(
@@ -315,6 +422,7 @@ def export_roster(session: Session, path: Path, *, actor: str, member_id: int | 
             actor=actor,
             action="roster.export",
             target=str(path),
+            commune_id=reach.single,
             details={"members": len(rows), "format": path.suffix.lower().lstrip(".")},
         )
     )

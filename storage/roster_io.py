@@ -25,6 +25,8 @@ from storage.vocab import kind_choices, kind_label, role_choices, role_label
 
 # Column order of every file we write; the reader accepts any order and extra columns.
 FIELDS: tuple[str, ...] = ("unit", "kind", "name", "phone", "roles")
+#: Optional first column: which commune a row belongs to (a province-wide roster file).
+COMMUNE: str = "commune"
 
 # Other headers offices commonly type, already folded.
 _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -33,8 +35,9 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("ho ten", "ten"),
     "phone": ("sdt", "so dt", "dien thoai", "so dien thoai di dong"),
     "roles": ("vai tro tren tin bao",),
+    COMMUNE: ("xa", "phuong", "xa phuong", "xa, phuong", "ten xa", "xa/phuong/dac khu"),
 }
-_COLUMN_WIDTHS = {"unit": 28, "kind": 14, "name": 28, "phone": 16, "roles": 30}
+_COLUMN_WIDTHS = {"commune": 20, "unit": 28, "kind": 14, "name": 28, "phone": 16, "roles": 30}
 # A title or a blank line above the header row is common; look this far down for it.
 _HEADER_SEARCH_ROWS = 10
 # Drop-downs cover this many data rows of the template (Excel keeps them when rows are added).
@@ -61,13 +64,17 @@ def header(field_name: str) -> str:
     return t(f"roster.header.{field_name}")
 
 
-def headers() -> list[str]:
-    return [header(f) for f in FIELDS]
+def columns(with_commune: bool = False) -> tuple[str, ...]:
+    return (COMMUNE, *FIELDS) if with_commune else FIELDS
+
+
+def headers(with_commune: bool = False) -> list[str]:
+    return [header(f) for f in columns(with_commune)]
 
 
 def _field_for(cell: str) -> str | None:
     key = fold(cell)
-    for name in FIELDS:
+    for name in columns(with_commune=True):
         if key == fold(header(name)) or key in _HEADER_ALIASES[name]:
             return name
     return None
@@ -87,7 +94,8 @@ def _cell_text(value: object) -> str:
 
 
 def _find_header(rows: Sequence[tuple[int, Sequence[object]]]) -> tuple[int, dict[str, int]]:
-    """Index of the header row among ``rows`` and the column of each field.
+    """Index of the header row among ``rows`` and the column of each field (the commune
+    column only when the file has one).
 
     When no row has every header, the row with the most of them is taken as the intended
     header row and the message names exactly the missing ones.
@@ -99,7 +107,7 @@ def _find_header(rows: Sequence[tuple[int, Sequence[object]]]) -> tuple[int, dic
             name = _field_for(_cell_text(value))
             if name is not None and name not in found:
                 found[name] = column
-        if len(found) == len(FIELDS):
+        if all(f in found for f in FIELDS):
             return index, found
         if len(found) > len(best):
             best = found
@@ -174,33 +182,34 @@ def read_sheet(path: Path) -> RawSheet:
     return sheet
 
 
-def _workbook(rows: Sequence[Sequence[str]]) -> Workbook:
+def _workbook(rows: Sequence[Sequence[str]], with_commune: bool) -> Workbook:
+    fields = columns(with_commune)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("roster.sheet_title")
-    sheet.append(headers())
+    sheet.append(headers(with_commune))
     for row in rows:
         sheet.append(list(row))
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
-    for col, name in enumerate(FIELDS, start=1):
+    for col, name in enumerate(fields, start=1):
         cell = sheet.cell(row=1, column=col)
         cell.font, cell.fill = bold, fill
         letter = cell.column_letter
         sheet.column_dimensions[letter].width = _COLUMN_WIDTHS[name]
     # Text format on the phone column stops Excel from eating the leading zero.
-    phone_col = FIELDS.index("phone") + 1
+    phone_col = fields.index("phone") + 1
     sheet.column_dimensions[sheet.cell(row=1, column=phone_col).column_letter].number_format = "@"
     for number in range(2, len(rows) + 2):
         sheet.cell(row=number, column=phone_col).number_format = "@"
     sheet.freeze_panes = "A2"
-    _add_validations(sheet)
+    _add_validations(sheet, fields)
     return workbook
 
 
-def _add_validations(sheet: Any) -> None:
+def _add_validations(sheet: Any, fields: tuple[str, ...]) -> None:
     def column(name: str) -> str:
-        letter: str = sheet.cell(row=1, column=FIELDS.index(name) + 1).column_letter
+        letter: str = sheet.cell(row=1, column=fields.index(name) + 1).column_letter
         return f"{letter}2:{letter}{_VALIDATION_ROWS + 1}"
 
     def drop_down(field: str, labels: list[str], style: str, choices: str) -> None:
@@ -224,8 +233,9 @@ def _add_validations(sheet: Any) -> None:
     drop_down("roles", [role_label(r) for r in Role], "information", role_choices())
 
 
-def write_sheet(path: Path, rows: Sequence[Sequence[str]]) -> None:
-    """Write rows under the standard headers: XLSX (with drop-downs) or CSV by extension.
+def write_sheet(path: Path, rows: Sequence[Sequence[str]], *, with_commune: bool = False) -> None:
+    """Write rows under the standard headers (with a first commune column if asked): XLSX
+    (with drop-downs) or CSV by extension.
 
     CSV is written with a BOM so Excel opens the diacritics correctly.
     """
@@ -236,10 +246,10 @@ def write_sheet(path: Path, rows: Sequence[Sequence[str]]) -> None:
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(headers())
+            writer.writerow(headers(with_commune))
             writer.writerows(rows)
         return
-    _workbook(rows).save(path)
+    _workbook(rows, with_commune).save(path)
 
 
 def write_template(path: Path) -> None:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from bot.messages import t
 from storage.commune import resolve_commune, save_commune
 from storage.directives import DirectiveFields, save_directive
 from storage.enums import Recurrence, UnitKind
@@ -82,18 +83,27 @@ class SeedResult:
         )
 
 
-def seed_sample(session: Session) -> SeedResult:
-    """Save Xã Tây Trà if no commune is set, import the sample roster, add the directives.
+class SampleRefused(Exception):
+    """The database holds real communes: invented people must not be mixed into them."""
 
-    An installation already set to another commune keeps it; the sample people are then
-    added to that commune.
+    def __init__(self, communes: list[str]) -> None:
+        super().__init__(t("cli.sample.refused", communes=", ".join(communes)))
+
+
+def seed_sample(session: Session) -> SeedResult:
+    """Save the sample Xã Tây Trà (marked as sample), import its roster, add its directives.
+
+    Refuses (:class:`SampleRefused`) when the database already serves real communes.
     """
-    commune = session.exec(select(Commune)).first()
-    created = commune is None
-    if commune is None:
-        commune = save_commune(session, resolve_commune(SAMPLE_PROVINCE, SAMPLE_COMMUNE))
-    roster = import_roster(session, SAMPLE_ROSTER)
-    outcomes = [save_directive(session, fields)[1] for fields in SAMPLE_DIRECTIVES]
+    real = session.exec(select(Commune.name).where(col(Commune.sample).is_(False))).all()
+    if real:
+        raise SampleRefused(list(real))
+    match = resolve_commune(SAMPLE_PROVINCE, SAMPLE_COMMUNE)
+    created = session.exec(select(Commune).where(Commune.code == match.code)).first() is None
+    commune = save_commune(session, match, sample=True)
+    assert commune.id is not None
+    roster = import_roster(session, SAMPLE_ROSTER, commune_id=commune.id)
+    outcomes = [save_directive(session, fields, commune.id)[1] for fields in SAMPLE_DIRECTIVES]
     return SeedResult(
         commune_name=commune.name,
         commune_created=created,

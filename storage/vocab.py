@@ -28,6 +28,9 @@ _KIND_SYNONYMS: dict[str, UnitKind] = {
     "doan the": UnitKind.AGENCY,
     "van phong hdnd&ubnd": UnitKind.OFFICE,
     "van phong hdnd va ubnd": UnitKind.OFFICE,
+    "tinh": UnitKind.PROVINCE,
+    "cong an tinh": UnitKind.PROVINCE,
+    "ubnd tinh": UnitKind.PROVINCE,
 }
 
 _ROLE_SYNONYMS: dict[str, Role] = {
@@ -40,6 +43,9 @@ _ROLE_SYNONYMS: dict[str, Role] = {
     "can bo co quan": Role.AGENCY_STAFF,
     "can bo van phong": Role.OFFICE_STAFF,
     "admin": Role.ADMIN,
+    "ca tinh": Role.PROVINCE_POLICE,
+    "phong quan ly xuat nhap canh": Role.PROVINCE_POLICE,
+    "ubnd tinh": Role.PROVINCE_LEADER,
 }
 
 _ROLE_SEPARATORS = re.compile(r"[,;]")

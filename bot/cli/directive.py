@@ -7,8 +7,10 @@ from datetime import date
 import typer
 
 from bot.cli.base import app, cli_context
+from bot.cli.communes import commune_option, pick_commune
 from bot.cli.ui import say, warn
 from bot.messages import t
+from storage.cascade import DEFAULT_LEAD_DAYS, copies, save_province_directive, with_commune_lead
 from storage.db import transaction
 from storage.directives import (
     DirectiveError,
@@ -20,6 +22,7 @@ from storage.directives import (
     save_directive,
 )
 from storage.models import Directive
+from storage.scope import Reach
 from storage.vocab import format_date, kind_label, parse_date
 
 directive_app = typer.Typer(
@@ -50,8 +53,31 @@ def directive_add(
     report_deadline: str | None = typer.Option(None, "--report-deadline", help="dd/mm/yyyy"),
     recurrence: str = typer.Option("none", "--recurrence", help="none|daily|weekly|monthly"),
     starts: str | None = typer.Option(None, "--starts", help="Ngày bắt đầu (mặc định: --issued)"),
+    level: str = typer.Option(
+        "commune",
+        "--level",
+        help=(
+            "commune: chỉ đạo của một xã; province: chỉ đạo của tỉnh, giao cho mọi xã "
+            "(hạn đơn vị mặc định sớm hơn hạn báo cáo --commune-lead-days ngày)"
+        ),
+    ),
+    commune: str | None = commune_option(),
+    lead_days: int = typer.Option(
+        DEFAULT_LEAD_DAYS,
+        "--commune-lead-days",
+        min=0,
+        max=30,
+        help="Cấp tỉnh: số ngày xã cần để tổng hợp trước hạn báo cáo tỉnh",
+    ),
 ) -> None:
-    """Add a directive, or update the one with the same number."""
+    """Add a directive, or update the one with the same number (in the same commune).
+
+    With --level province the directive is the province's: every commune of the
+    installation gets its own copy to report against, and communes added later get theirs.
+    """
+    if level not in ("commune", "province"):
+        warn(t("cli.directive.bad_level", value=level))
+        raise typer.Exit(code=2)
     issued_on = _date(issued, "--issued")
     assert issued_on is not None  # a required option: typer refuses an empty one
     try:
@@ -68,11 +94,19 @@ def directive_add(
             report_deadline=_date(report_deadline, "--report-deadline"),
         )
         with cli_context() as ctx, transaction(ctx.engine) as session:
-            row, outcome = save_directive(session, fields)
+            if level == "province":
+                result = save_province_directive(session, with_commune_lead(fields, lead_days))
+                number, outcome = result.province.number, result.outcome
+            else:
+                target = pick_commune(session, commune)
+                row, outcome = save_directive(session, fields, target.id)
+                number = row.number
     except DirectiveError as exc:
         warn(str(exc))
         raise typer.Exit(code=1) from exc
-    say(t(f"cli.directive.{outcome}", number=row.number))
+    say(t(f"cli.directive.{outcome}", number=number))
+    if level == "province":
+        say(t("cli.directive.cascaded", count=result.communes, created=result.created))
 
 
 def _describe(d: Directive) -> str:
@@ -99,10 +133,22 @@ def _describe(d: Directive) -> str:
 
 
 @directive_app.command("list")
-def directive_list() -> None:
-    """Show every directive, newest first."""
+def directive_list(
+    commune: str | None = commune_option(),
+    province: bool = typer.Option(
+        False, "--province", help="Chỉ đạo cấp tỉnh và số xã đã nhận / province directives"
+    ),
+) -> None:
+    """Show a commune's directives (or the province's), newest first."""
     with cli_context() as ctx, transaction(ctx.engine) as session:
-        rows = list_directives(session)
+        if province:
+            rows = [d for d in list_directives(session, Reach.everywhere()) if d.commune_id is None]
+            spread = {d.id: len(copies(session, d.id or 0)) for d in rows}
+        else:
+            rows = list_directives(session, Reach.of(pick_commune(session, commune).id or 0))
+            spread = {}
     for directive in rows:
         say(_describe(directive))
+        if directive.id in spread:
+            say(t("cli.directive.item_copies", count=spread[directive.id]))
     say(t("cli.directive.count", count=len(rows)))

@@ -6,9 +6,11 @@ import csv
 from pathlib import Path
 
 import typer
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from bot.cli.base import app, cli_context, console
+from bot.cli.communes import commune_option, pick_commune
 from bot.cli.ui import progress, say, table, warn
 from bot.messages import t
 from bot.text import fold, normalise_phone
@@ -20,16 +22,17 @@ from storage.vocab import roles_label
 _COLUMNS = ("name", "phone", "unit", "roles", "code", "link")
 
 
-def _select(session: Session, unit: str | None, phone: str | None) -> list[Member]:
-    """Unlinked members, narrowed to one unit and/or one phone; bad filters end the command."""
-    members = unlinked_members(session)
+def _select(
+    session: Session, where: ColumnElement[bool], unit: str | None, phone: str | None
+) -> list[Member]:
+    """Unlinked members of the units ``where`` picks (one commune, or the province level),
+    narrowed to one unit and/or one phone; bad filters end the command."""
+    units = session.exec(select(Unit).where(col(Unit.active)).where(where)).all()
+    in_scope = {u.id for u in units}
+    members = [m for m in unlinked_members(session) if m.unit_id in in_scope]
     if unit is not None:
         wanted = fold(unit)
-        unit_ids = {
-            u.id
-            for u in session.exec(select(Unit).where(col(Unit.active)))
-            if fold(u.name) == wanted
-        }
+        unit_ids = {u.id for u in units if fold(u.name) == wanted}
         if not unit_ids:
             warn(t("cli.invite.unknown_unit", unit=unit))
             raise typer.Exit(code=1)
@@ -39,7 +42,7 @@ def _select(session: Session, unit: str | None, phone: str | None) -> list[Membe
         person = (
             session.exec(select(Member).where(Member.phone == normal)).first() if normal else None
         )
-        if person is None:
+        if person is None or person.unit_id not in in_scope:
             warn(t("cli.invite.unknown_member", phone=phone))
             raise typer.Exit(code=1)
         if person not in members and (person.telegram_user_id or person.zalo_user_id):
@@ -71,6 +74,10 @@ def invite(
     unit: str | None = typer.Option(None, "--unit", help="Chỉ đơn vị này (tên đơn vị)"),
     member: str | None = typer.Option(None, "--member", help="Chỉ người có số điện thoại này"),
     csv_path: Path | None = typer.Option(None, "--csv", help="Ghi thêm ra tệp CSV để trộn thư"),
+    commune: str | None = commune_option(),
+    province: bool = typer.Option(
+        False, "--province", help="Đơn vị cấp tỉnh (Công an tỉnh, UBND tỉnh) / province units"
+    ),
 ) -> None:
     """Issue single-use invite codes to members without a linked chat account.
 
@@ -79,7 +86,11 @@ def invite(
     with cli_context() as ctx:
         username = ctx.settings.telegram_bot_username
         with transaction(ctx.engine) as session:
-            members = _select(session, unit, member)
+            commune_id = None if province else pick_commune(session, commune).id
+            where = (
+                col(Unit.commune_id).is_(None) if province else col(Unit.commune_id) == commune_id
+            )
+            members = _select(session, where, unit, member)
             if not members:
                 say(t("cli.invite.none"))
                 return
@@ -92,6 +103,7 @@ def invite(
             session.add(
                 AuditLog(
                     actor="cli",
+                    commune_id=commune_id,
                     action="invite.issue",
                     target=str(csv_path or ""),
                     details={"count": len(codes), "member_ids": [m.id for m in members]},

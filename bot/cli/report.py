@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from bot.cli.base import app, cli_context, console, err_console
+from bot.cli.communes import commune_option, pick_commune
 from bot.messages import t
 from reports.bundle import safe_name as safe_filename_part
 from reports.scope import current_period_key, directive_period
 from storage.db import transaction
+from storage.directives import find_directive
 from storage.models import AuditLog, Commune, Directive
 from storage.types import utcnow
 
@@ -39,12 +40,13 @@ def _steps() -> Iterator[Progress]:
         yield progress
 
 
-def _load(engine: Engine, number: str) -> tuple[Directive, Commune | None]:
+def _load(engine: Engine, number: str, commune_query: str | None) -> tuple[Directive, Commune]:
+    """The commune (``--commune``, or the only one) and its directive ``number``."""
     with transaction(engine) as session:
-        directive = session.exec(select(Directive).where(col(Directive.number) == number)).first()
-        commune = session.exec(select(Commune).order_by(col(Commune.id))).first()
+        commune = pick_commune(session, commune_query)
+        directive = find_directive(session, commune.id, number)
     if directive is None:
-        err_console.print(t("cli.report.no_directive", number=number))
+        err_console.print(t("cli.report.no_directive", number=number, commune=commune.name))
         raise typer.Exit(code=1)
     return directive, commune
 
@@ -60,13 +62,14 @@ def _period_key(directive: Directive, period: str | None, now: datetime, tz: Zon
     return key
 
 
-def _audit(engine: Engine, action: str, number: str, period: str, path: Path) -> None:
+def _audit(engine: Engine, action: str, directive: Directive, period: str, path: Path) -> None:
     with transaction(engine) as session:
         session.add(
             AuditLog(
                 actor="cli",
+                commune_id=directive.commune_id,
                 action=action,
-                target=number,
+                target=directive.number,
                 details={"period": period, "path": str(path)},
             )
         )
@@ -78,6 +81,7 @@ def report(
     period: str | None = typer.Option(None, "--period", help="Kỳ: once, 2025-09-10, 2025-W37…"),
     out: Path = typer.Option(..., "--out", help="Thư mục ghi báo cáo"),
     title: str | None = typer.Option(None, "--title", help="Trích yếu (mặc định theo văn bản)"),
+    commune: str | None = commune_option(),
 ) -> None:
     """Write the commune's DOCX report and its XLSX annex for one directive period."""
     # Heavy libraries (pandas, openpyxl) load only for the commands that need them.
@@ -87,10 +91,7 @@ def report(
 
     with cli_context() as ctx:
         tz, now = ctx.settings.tz, utcnow()
-        directive, commune = _load(ctx.engine, directive_number)
-        if commune is None:
-            err_console.print(t("cli.db.no_commune"))
-            raise typer.Exit(code=1)
+        directive, place = _load(ctx.engine, directive_number, commune)
         key = _period_key(directive, period, now, tz)
         stem = f"{safe_filename_part(directive.number)}_{safe_filename_part(key)}"
         docx_path, xlsx_path = out / f"bao-cao_{stem}.docx", out / f"phu-luc_{stem}.xlsx"
@@ -101,7 +102,7 @@ def report(
             progress.update(task, advance=1, description=t("cli.report.step.docx"))
             render_report(
                 agg,
-                commune,
+                place,
                 directive,
                 ctx.settings,
                 docx_path,
@@ -111,8 +112,8 @@ def report(
             progress.update(task, advance=1, description=t("cli.report.step.xlsx"))
             write_annex(agg, xlsx_path)
             progress.update(task, advance=1)
-        _audit(ctx.engine, "report.docx", directive.number, key, docx_path)
-        _audit(ctx.engine, "report.xlsx", directive.number, key, xlsx_path)
+        _audit(ctx.engine, "report.docx", directive, key, docx_path)
+        _audit(ctx.engine, "report.xlsx", directive, key, xlsx_path)
     console.print(
         t("cli.report.done", number=directive.number, period=key, docx=docx_path, xlsx=xlsx_path),
         soft_wrap=True,
@@ -124,6 +125,7 @@ def export(
     directive_number: str = typer.Option(..., "--directive", help="Số văn bản, e.g. 1949/UBND-NC"),
     period: str | None = typer.Option(None, "--period", help="Kỳ: once, 2025-09-10, 2025-W37…"),
     out: Path = typer.Option(..., "--out", help="Tệp .csv hoặc .xlsx"),
+    commune: str | None = commune_option(),
 ) -> None:
     """Export the period's filed reports, one row each, every answer and figure as columns."""
     from reports.export import export_frame, write_export
@@ -133,7 +135,7 @@ def export(
         raise typer.Exit(code=2)
     with cli_context() as ctx:
         tz, now = ctx.settings.tz, utcnow()
-        directive, _ = _load(ctx.engine, directive_number)
+        directive, _ = _load(ctx.engine, directive_number, commune)
         key = _period_key(directive, period, now, tz)
         with _steps() as progress:
             task = progress.add_task(t("cli.report.step.read"), total=2)
@@ -142,7 +144,7 @@ def export(
             progress.update(task, advance=1, description=t("cli.report.step.write"))
             write_export(frame, out)
             progress.update(task, advance=1)
-        _audit(ctx.engine, "export", directive.number, key, out)
+        _audit(ctx.engine, "export", directive, key, out)
     console.print(
         t("cli.export.done", rows=len(frame), number=directive.number, period=key, path=out),
         soft_wrap=True,

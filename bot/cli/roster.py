@@ -8,6 +8,7 @@ from typing import NoReturn
 import typer
 
 from bot.cli.base import app, cli_context
+from bot.cli.communes import commune_option, pick_commune
 from bot.cli.ui import progress, say, warn
 from bot.messages import t
 from storage.db import transaction
@@ -19,6 +20,7 @@ from storage.roster import (
     read_roster,
 )
 from storage.roster_io import RosterFileError, write_template
+from storage.scope import Reach
 
 roster_app = typer.Typer(
     help="Danh sách cán bộ của xã (XLSX/CSV) / the commune roster.", no_args_is_help=True
@@ -37,8 +39,13 @@ def _refuse(exc: RosterError) -> NoReturn:
 @roster_app.command("import")
 def roster_import(
     file: Path = typer.Argument(..., help="Tệp .xlsx hoặc .csv có các cột của mẫu danh sách"),
+    commune: str | None = commune_option(),
 ) -> None:
-    """Import (or re-import) the roster: all rows are checked first; any error imports nothing."""
+    """Import (or re-import) the roster: all rows are checked first; any error imports nothing.
+
+    Rows go to the commune in their own "Xã/phường" column if the file has one, else to
+    --commune; "cấp tỉnh" units (Công an tỉnh, UBND tỉnh) belong to no commune.
+    """
     try:
         rows = read_roster(file)
     except RosterError as exc:
@@ -49,10 +56,13 @@ def roster_import(
                 transaction(ctx.engine) as session,
                 progress(t("cli.roster.progress"), len(rows)) as advance,
             ):
-                result = import_rows(session, rows, advance)
+                commune_id = pick_commune(session, commune).id if commune else None
+                result = import_rows(session, rows, advance, commune_id=commune_id)
         except NoCommuneError as exc:
             warn(str(exc))
             raise typer.Exit(code=1) from exc
+        except RosterError as exc:
+            _refuse(exc)
     say(
         t(
             "cli.roster.imported",
@@ -80,12 +90,21 @@ def roster_template(
 @roster_app.command("export")
 def roster_export(
     file: Path = typer.Argument(..., help="Tệp .xlsx hoặc .csv sẽ ghi"),
+    commune: str | None = commune_option(),
+    all_communes: bool = typer.Option(
+        False, "--all", help="Cả tỉnh, thêm cột Xã/phường / every commune"
+    ),
 ) -> None:
-    """Write the current roster (same columns as the template); the export is audited."""
+    """Write the roster (same columns as the template); the export is audited."""
     with cli_context() as ctx:
         try:
             with transaction(ctx.engine) as session:
-                count = export_roster(session, file, actor="cli")
+                reach = (
+                    Reach.everywhere()
+                    if all_communes
+                    else Reach.of(pick_commune(session, commune).id or 0)
+                )
+                count = export_roster(session, file, reach, actor="cli")
         except RosterError as exc:
             _refuse(exc)
     say(t("cli.roster.exported", count=count, path=file))

@@ -8,10 +8,11 @@ import logging
 import typer
 
 from bot.cli.base import app, cli_context, console, err_console
+from bot.context import open_context
 from bot.core.forms import FormError
 from bot.core.forms.loader import load_configured_forms
 from bot.messages import t
-from bot.runtime import configured_channels
+from bot.runtime import configured_channels, has_communes, playground_settings
 from bot.runtime import run as run_runtime
 
 
@@ -34,7 +35,24 @@ def run() -> None:
         channels = configured_channels(ctx)
         if channels:
             console.print(t("cli.run.channels", channels=", ".join(channels)))
+        elif not has_communes(ctx):
+            sample = playground_settings(settings)
+            console.print(
+                t("cli.run.playground", host=settings.web_host, port=settings.web_port),
+                soft_wrap=True,
+            )
+            console.print(t("cli.run.playground_data", folder=sample.data_dir), soft_wrap=True)
+            console.print(t("cli.run.web", host=settings.web_host, port=settings.web_port))
+            ctx.close()
+            play = open_context(sample)
+            try:
+                asyncio.run(run_runtime(play))
+            finally:
+                play.close()
+            return
+        else:
+            console.print(
+                t("cli.run.playground_real", host=settings.web_host, port=settings.web_port)
+            )
         console.print(t("cli.run.web", host=settings.web_host, port=settings.web_port))
-        if not channels:
-            console.print(t("cli.run.playground", host=settings.web_host, port=settings.web_port))
         asyncio.run(run_runtime(ctx))

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import typer
+
 from bot.cli.base import app, cli_context
-from bot.cli.ui import say
+from bot.cli.ui import say, warn
 from bot.messages import t
 from storage.db import transaction
-from storage.sample import seed_sample
+from storage.sample import SampleRefused, seed_sample
 
 
 @app.command("seed-sample")
 def seed_sample_command() -> None:
     """Load sample data (Xã Tây Trà, invented people); running it again changes nothing."""
-    with cli_context() as ctx, transaction(ctx.engine) as session:
-        result = seed_sample(session)
+    try:
+        with cli_context() as ctx, transaction(ctx.engine) as session:
+            result = seed_sample(session)
+    except SampleRefused as exc:
+        warn(str(exc))
+        raise typer.Exit(code=1) from exc
     if not result.changed:
         say(t("cli.sample.unchanged", commune=result.commune_name))
         return

@@ -143,7 +143,7 @@ class Dialog:
         turn = self.turn
         assert turn.unit is not None
         today = local_today(turn.now, turn.settings.tz).date
-        scope = resolve_scope(turn.session, form, turn.unit.kind, today, directive_id)
+        scope = resolve_scope(turn.session, form, turn.unit, today, directive_id)
         if scope is None:
             turn.say(Reply(t("chat.not_allowed")))
         return scope

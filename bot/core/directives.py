@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from bot.core.forms.schema import Form
 from bot.core.periods import Period, period_for
 from storage.enums import Recurrence
-from storage.models import Directive
+from storage.models import Directive, Unit
 
 
 @dataclass(frozen=True)
@@ -31,34 +31,41 @@ def scope_for(directive: Directive, today: date) -> Scope:
     return Scope(directive.id, period, deadline)
 
 
-def applicable(directive: Directive, form: Form, unit_kind: str, today: date) -> bool:
+def applicable(directive: Directive, form: Form, unit: Unit, today: date) -> bool:
+    """Does ``directive`` ask ``unit`` for ``form`` today? Only the unit's own commune's."""
     return (
         directive.active
+        and directive.commune_id is not None
+        and directive.commune_id == unit.commune_id
         and form.id in directive.form_ids
-        and unit_kind in directive.target_unit_kinds
+        and unit.kind in directive.target_unit_kinds
         and directive.starts_on <= today
     )
 
 
 def resolve_scope(
-    session: Session, form: Form, unit_kind: str, today: date, directive_id: int | None
+    session: Session, form: Form, unit: Unit, today: date, directive_id: int | None
 ) -> Scope | None:
-    """The directive this report answers. None when ``directive_id`` does not fit the member.
+    """The directive this report answers. None when ``directive_id`` does not fit the member
+    (another commune's directive is as foreign as a made-up id).
 
     Without an explicit directive the newest applicable one is used; a form that answers no
     directive (an urgent tip on a quiet day) is filed under today's date.
     """
     if directive_id is not None:
         directive = session.get(Directive, directive_id)
-        if directive is None or not applicable(directive, form, unit_kind, today):
+        if directive is None or not applicable(directive, form, unit, today):
             return None
         return scope_for(directive, today)
+    if unit.commune_id is None:
+        return None
     candidates = session.exec(
         select(Directive)
         .where(col(Directive.active).is_(True))
+        .where(col(Directive.commune_id) == unit.commune_id)
         .order_by(col(Directive.starts_on).desc())
     ).all()
     for directive in candidates:
-        if applicable(directive, form, unit_kind, today):
+        if applicable(directive, form, unit, today):
             return scope_for(directive, today)
     return Scope(None, period_for(Recurrence.DAILY, today), None)

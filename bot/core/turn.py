@@ -20,6 +20,7 @@ from bot.outbox.recipients import linked_chats
 from bot.settings import Settings
 from storage.enums import Channel
 from storage.models import DialogSession, Member, Unit
+from storage.scope import Reach, reach_of
 
 
 @dataclass
@@ -79,6 +80,18 @@ class Turn:
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
+
+    @property
+    def commune_id(self) -> int | None:
+        """The member's own commune (None for province-level units and strangers)."""
+        return self.unit.commune_id if self.unit is not None else None
+
+    @property
+    def reach(self) -> Reach:
+        """The communes this member may see (from the roster, never from the message)."""
+        if self.member is None or self.unit is None:
+            return Reach.nowhere()
+        return reach_of(self.member, self.unit)
 
     def dialog(self) -> DialogSession:
         """This member's dialog session on this chat, created when missing, locked for update."""

@@ -12,7 +12,7 @@ from bot.messages import t
 from bot.outbox.protocol import OutboxRow
 from bot.outbox.recipients import linked_chats, member_for_chat
 from storage.enums import Role
-from storage.models import Member
+from storage.models import Member, Unit
 from storage.outbox import enqueue
 
 ALERT_PREFIX = "dead:"  # dedupe keys of alerts: an alert that dies raises no further alert
@@ -25,6 +25,25 @@ def _preview(reply: Reply) -> str:
     if len(text) > _PREVIEW_CHARS:
         text = text[: _PREVIEW_CHARS - 1] + "…"
     return html.escape(text, quote=False)
+
+
+def _admins_near(session: Session, recipient: Member | None) -> list[Member]:
+    """Active admins of the recipient's commune (of the province level for a province
+    member); a message to an unknown chat concerns every admin."""
+    query = (
+        select(Member)
+        .join(Unit, col(Unit.id) == col(Member.unit_id))
+        .where(col(Member.active).is_(True))
+    )
+    if recipient is not None:
+        unit = session.get(Unit, recipient.unit_id)
+        commune_id = unit.commune_id if unit is not None else None
+        query = query.where(
+            col(Unit.commune_id).is_(None)
+            if commune_id is None
+            else col(Unit.commune_id) == commune_id
+        )
+    return [m for m in session.exec(query).all() if Role.ADMIN.value in m.roles]
 
 
 def alert_admins(session: Session, row: OutboxRow, error: str, *, blocked: bool) -> int:
@@ -49,10 +68,10 @@ def alert_admins(session: Session, row: OutboxRow, error: str, *, blocked: bool)
             error=html.escape(error[:200], quote=False),
             preview=_preview(row.reply),
         )
-    admins = session.exec(select(Member).where(col(Member.active).is_(True))).all()
+    admins = _admins_near(session, recipient)
     added = 0
     for admin in admins:
-        if Role.ADMIN.value not in admin.roles or admin.unreachable:
+        if admin.unreachable:
             continue
         for channel, chat_id in linked_chats(admin):
             if channel == row.channel and chat_id == row.chat_id:

@@ -79,13 +79,28 @@ def _form_titles() -> Mapping[str, str]:
 
 
 def run_round(
-    engine: Engine, settings: Settings, now: datetime, *, manual: bool = False
+    engine: Engine,
+    settings: Settings,
+    now: datetime,
+    *,
+    manual: bool = False,
+    commune_id: int | None = None,
 ) -> RoundResult:
-    """Enqueue what is due at ``now`` (aware) for every active directive."""
+    """Enqueue what is due at ``now`` (aware) for every active commune directive, or only
+    ``commune_id``'s (``/nhacnho`` reminds the asker's own commune, nobody else's).
+
+    Province directives remind nobody themselves: each commune's copy reminds its units.
+    """
+    query = (
+        select(Directive.id)
+        .where(col(Directive.active).is_(True))
+        .where(col(Directive.commune_id).is_not(None))
+        .order_by(col(Directive.id))
+    )
+    if commune_id is not None:
+        query = query.where(col(Directive.commune_id) == commune_id)
     with transaction(engine) as session:
-        ids = session.exec(
-            select(Directive.id).where(col(Directive.active).is_(True)).order_by(col(Directive.id))
-        ).all()
+        ids = session.exec(query).all()
     result = RoundResult()
     for directive_id in ids:
         assert directive_id is not None
@@ -122,7 +137,7 @@ def _due_messages(
 ) -> list[_Message]:
     """Every message the directive's due steps call for, already sent or not."""
     directive = session.get(Directive, directive_id)
-    if directive is None or not directive.active:
+    if directive is None or not directive.active or directive.commune_id is None:
         return []
     tz = settings.tz
     spec = DirectiveSpec.from_model(directive)
@@ -134,7 +149,7 @@ def _due_messages(
     planned = plan_round(steps, units, submitted)
     if not planned:
         return []
-    members = _active_members(session)
+    members = _active_members(session, directive.commune_id)
     today = now.astimezone(tz).date()
     messages: list[_Message] = []
     for item in planned:
@@ -165,10 +180,11 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def expected_units(session: Session, directive: Directive) -> list[UnitInfo]:
-    """Active units of the kinds the directive targets, in roster order."""
+    """Active units of the directive's commune, of the kinds it targets, in roster order."""
     rows = session.exec(
         select(Unit)
         .where(col(Unit.active).is_(True))
+        .where(col(Unit.commune_id) == directive.commune_id)
         .where(col(Unit.kind).in_(directive.target_unit_kinds))
         .order_by(col(Unit.id))
     ).all()
@@ -196,10 +212,13 @@ def _unit_info(unit: Unit) -> UnitInfo:
     return UnitInfo(unit.id, unit.name, unit.kind, unit.head_member_id)
 
 
-def _active_members(session: Session) -> list[Member]:
-    """Members who can receive a message: active and not known to have blocked the bot."""
+def _active_members(session: Session, commune_id: int) -> list[Member]:
+    """The commune's members who can receive a message: active, not known to have blocked
+    the bot, linked to a chat."""
     rows = session.exec(
         select(Member)
+        .join(Unit, col(Unit.id) == col(Member.unit_id))
+        .where(col(Unit.commune_id) == commune_id)
         .where(col(Member.active).is_(True))
         .where(col(Member.unreachable).is_(False))
         .order_by(col(Member.id))
@@ -254,6 +273,7 @@ def _escalations(
     police_heads = session.exec(
         select(Unit.head_member_id)
         .where(col(Unit.active).is_(True))
+        .where(col(Unit.commune_id) == directive.commune_id)
         .where(Unit.kind == UnitKind.POLICE.value)
     ).all()
     targets = escalation_recipients(item.units, staff, [h for h in police_heads if h is not None])

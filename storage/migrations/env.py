@@ -32,8 +32,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
+    from storage.migrate import migration_transaction
+
     engine = make_engine(_url)
-    with engine.connect() as conn:
+    with engine.connect() as conn, migration_transaction(conn):
         _run(conn)
     engine.dispose()
 

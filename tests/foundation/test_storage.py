@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,10 +16,20 @@ from storage.models import Commune, OutboxMessage
 from storage.outbox import enqueue
 
 
+def _head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def test_migrations_reach_head(engine: Engine) -> None:
-    assert current_revision(engine) == "0001"
+    head = _head()
+    assert head is not None and head != "0001"
+    assert current_revision(engine) == head
     upgrade(engine)  # running again is a no-op
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == head
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path: object) -> None:
@@ -130,3 +141,67 @@ def test_models_match_migrations(engine: Engine) -> None:
         ctx = MigrationContext.configure(conn, opts={"compare_type": False})
         diff = compare_metadata(ctx, SQLModel.metadata)
     assert diff == []
+
+
+def test_tenancy_migration_carries_one_commune_data_over(engine_at_0001: Engine) -> None:
+    """A first-landing database (one commune, no commune ids) keeps every row, now scoped."""
+    from sqlalchemy import text
+
+    with engine_at_0001.begin() as conn:
+        now = "2025-09-10 01:00:00.000000+00:00"
+        conn.execute(
+            text(
+                "INSERT INTO commune (id, code, name, short_name, province_code, province_name,"
+                " created_at) VALUES (1, 21154, 'Xã Tây Trà', 'Tây Trà', 51, 'Quảng Ngãi', :t)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO unit (id, commune_id, name, kind, active) VALUES (1, 1, 'Thôn A', 'village', true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO member (id, unit_id, full_name, phone, roles, active, unreachable,"
+                " created_at, updated_at) VALUES (1, 1, 'A', '0905000001', '[]', true, false, :t, :t)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO directive (id, number, issued_on, issuer, summary, target_unit_kinds,"
+                " form_ids, recurrence, starts_on, reminder_offsets_days, active, created_at)"
+                " VALUES (1, '1949/UBND-NC', '2025-08-28', 'UBND tỉnh', 'S', '[]', '[]', 'none',"
+                " '2025-09-05', '[]', true, :t)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO submission (id, form_id, directive_id, period_key, unit_id, member_id,"
+                " channel, status, answers, version, created_at, updated_at) VALUES"
+                " (1, 'f', 1, 'once', 1, 1, 'web', 'submitted', '{}', 1, :t, :t)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO incident (id, submission_id, unit_id, reporter_member_id, status,"
+                " summary, created_at, updated_at) VALUES (1, 1, 1, 1, 'new', '', :t, :t)"
+            ),
+            {"t": now},
+        )
+    upgrade(engine_at_0001)
+    with engine_at_0001.connect() as conn:
+        for table in ("directive", "submission", "incident"):
+            assert conn.execute(text(f"SELECT commune_id FROM {table}")).scalar() == 1, table
+        assert conn.execute(text("SELECT sample FROM commune")).scalar() in (False, 0)
+
+
+@pytest.fixture
+def engine_at_0001(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    upgrade(eng, "0001")
+    yield eng
+    eng.dispose()

@@ -304,6 +304,7 @@ def fill_commune(engine: Engine, tz: ZoneInfo) -> Expected:
             s.flush()
             units[name], members[name] = unit, member
         directive = Directive(
+            commune_id=commune.id,
             number=NUMBER,
             issued_on=date(2025, 8, 28),
             issuer="UBND tỉnh Quảng Ngãi",
@@ -322,6 +323,7 @@ def fill_commune(engine: Engine, tz: ZoneInfo) -> Expected:
         for filed in FILED:
             _file_result(s, directive.id, units[filed.unit], members[filed.unit], filed)
         draft = Submission(
+            commune_id=commune.id,
             form_id="ket_qua_thuc_hien",
             directive_id=directive.id,
             period_key="once",
@@ -352,6 +354,7 @@ def _file_result(s: Any, directive_id: int, unit: Unit, member: Member, filed: F
     n = len(filed.versions)
     last = filed.versions[-1]
     row = Submission(
+        commune_id=unit.commune_id or 0,
         form_id="ket_qua_thuc_hien",
         directive_id=directive_id,
         period_key="once",
@@ -391,6 +394,7 @@ def _file_patrol(s: Any, unit: Unit, member: Member, patrol: Patrol) -> None:
     for qid, value in zip(PATROL_QUESTIONS, patrol.values, strict=True):
         answers[qid] = bool(value) if qid == "co_phat_hien" else value
     row = Submission(
+        commune_id=unit.commune_id or 0,
         form_id="nhat_ky_tuan_tra",
         directive_id=None,
         period_key=patrol.day.isoformat(),
@@ -414,6 +418,7 @@ def _file_patrol(s: Any, unit: Unit, member: Member, patrol: Patrol) -> None:
 
 def _file_tip(s: Any, units: dict[str, Unit], members: dict[str, Member], tip: Tip) -> None:
     row = Submission(
+        commune_id=units[tip.unit].commune_id or 0,
         form_id="doi_tuong_kha_nghi",
         directive_id=None,
         period_key=tip.reported_at.date().isoformat(),
@@ -434,6 +439,7 @@ def _file_tip(s: Any, units: dict[str, Unit], members: dict[str, Member], tip: T
     s.flush()
     s.add(SubmissionFigure(submission_id=row.id, key="suspects_reported", value=tip.people or 0))
     incident = Incident(
+        commune_id=row.commune_id,
         submission_id=row.id,
         unit_id=_id(units[tip.unit]),
         reporter_member_id=_id(members[tip.unit]),

@@ -97,6 +97,7 @@ def test_an_amendment_filed_as_a_new_row_replaces_the_old(filled: Filled) -> Non
             )
         ).one()
         row = Submission(
+            commune_id=old.commune_id,
             form_id=old.form_id,
             directive_id=old.directive_id,
             period_key="once",
@@ -161,6 +162,7 @@ def test_overdue_only_after_the_deadline(filled: Filled) -> None:
 def test_a_period_without_reports(filled: Filled) -> None:
     with transaction(filled.engine) as s:
         weekly = Directive(
+            commune_id=filled.commune.id,
             number="12/KH-UBND",
             issued_on=date(2025, 9, 1),
             issuer="UBND xã Tây Trà",

@@ -30,6 +30,7 @@ def test_chart_png(filled_sqlite: Filled, tmp_path: Path) -> None:
 def test_chart_of_an_empty_month(filled_sqlite: Filled, tmp_path: Path) -> None:
     with transaction(filled_sqlite.engine) as s:
         monthly = Directive(
+            commune_id=filled_sqlite.commune.id,
             number="7/UBND-VP",
             issued_on=date(2025, 9, 1),
             issuer="UBND xã",

@@ -112,7 +112,7 @@ def test_bad_input_is_refused(db: tuple[str, Expected], tmp_path: Path) -> None:
     result = tinbao("export", "--directive", "1949/UBND-NC", "--out", str(tmp_path / "x.pdf"))
     assert result.exit_code == 2
     result = tinbao("report", "--directive", "9/XX", "--out", str(tmp_path))
-    assert result.exit_code == 1 and "Không tìm thấy văn bản «9/XX»" in result.output
+    assert result.exit_code == 1 and "Xã Tây Trà không có văn bản «9/XX»" in result.output
     result = tinbao(
         "report", "--directive", "1949/UBND-NC", "--period", "2025-09", "--out", str(tmp_path)
     )

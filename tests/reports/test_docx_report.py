@@ -189,6 +189,7 @@ def test_an_empty_period_says_so(
 ) -> None:
     with transaction(filled_sqlite.engine) as s:
         weekly = Directive(
+            commune_id=filled_sqlite.commune.id,
             number="15/UBND-NC",
             issued_on=date(2025, 9, 1),
             issuer="UBND xã Tây Trà",

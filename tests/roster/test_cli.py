@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,7 @@ def test_directive_add_and_list(db_path: Path) -> None:
         "--starts",
         "05/09/2025",
     ]
+    assert tinbao("init", "--province", "Quảng Ngãi", "--commune", "Tây Trà").exit_code == 0
     first = tinbao(*args)
     assert first.exit_code == 0, first.output
     assert last_line(first) == "Đã thêm chỉ đạo số 1949/UBND-NC."
@@ -206,6 +208,99 @@ def test_directive_add_refuses_bad_input(
         "--starts": "05/09/2025",
     }
     options[option] = value
+    tinbao("init", "--province", "Quảng Ngãi", "--commune", "Tây Trà")
     result = tinbao("directive", "add", *[x for pair in options.items() for x in pair])
     assert result.exit_code == 1
     assert message in result.stderr
+
+
+PROVINCE_ORDER = [
+    "--number",
+    "1949/UBND-NC",
+    "--issued",
+    "28/08/2025",
+    "--issuer",
+    "UBND tỉnh Quảng Ngãi",
+    "--summary",
+    "Tăng cường đấu tranh phòng, chống xuất nhập cảnh trái phép",
+    "--targets",
+    "thôn,công an,quân sự,cơ quan",
+    "--forms",
+    "ket_qua_thuc_hien",
+    "--starts",
+    "05/09/2025",
+    "--report-deadline",
+    "15/09/2025",
+]
+
+
+def test_init_all_sets_up_the_whole_province_and_cascades(db_path: Path) -> None:
+    """A province installation: every commune of Quảng Ngãi, one province order for all."""
+    result = tinbao("init", "--province", "Quảng Ngãi", "--all")
+    assert result.exit_code == 0, result.output
+    assert last_line(result) == "Đã thiết lập 96 xã/phường của Quảng Ngãi (96 mới)."
+    again = tinbao("init", "--province", "Quảng Ngãi", "--all")
+    assert last_line(again) == "Đã thiết lập 96 xã/phường của Quảng Ngãi (0 mới)."
+    added = tinbao("directive", "add", "--level", "province", *PROVINCE_ORDER)
+    assert added.exit_code == 0, added.output
+    assert last_line(added) == "Đã giao cho 96 xã/phường (96 xã mới nhận)."
+    engine = make_engine(f"sqlite:///{db_path}")
+    with transaction(engine) as s:
+        rows = s.exec(select(Directive)).all()
+    engine.dispose()
+    province = [d for d in rows if d.commune_id is None]
+    assert len(province) == 1 and len(rows) == 97
+    # The units' deadline is a day before the province's, as 14/9 before 15/9 in the seed.
+    assert {(d.unit_deadline, d.report_deadline) for d in rows} == {
+        (date(2025, 9, 14), date(2025, 9, 15))
+    }
+    listing = tinbao("directive", "list", "--province")
+    assert "Đã giao cho 96 xã/phường." in listing.stdout
+
+
+def test_commune_commands_ask_which_commune_when_there_are_several(db_path: Path) -> None:
+    tinbao("init", "--province", "Quảng Ngãi", "--commune", "Tây Trà", "--commune", "Sơn Mai")
+    refused = tinbao("roster", "import", str(SAMPLE_ROSTER))
+    assert refused.exit_code == 1
+    assert "--commune" in refused.stderr  # every row says it has no commune
+    ok = tinbao("roster", "import", str(SAMPLE_ROSTER), "--commune", "son mai")
+    assert ok.exit_code == 0, ok.output
+    listing = tinbao("directive", "list")
+    assert listing.exit_code == 1
+    assert "Cài đặt này có 2 xã/phường" in listing.stderr
+    assert "Xã Sơn Mai" in listing.stderr and "Xã Tây Trà" in listing.stderr
+    unknown = tinbao("directive", "list", "--commune", "Ba Tơ")
+    assert unknown.exit_code == 1 and "Không có xã/phường «Ba Tơ»" in unknown.stderr
+
+
+def test_init_refuses_another_province(db_path: Path) -> None:
+    tinbao("init", "--province", "Quảng Ngãi", "--commune", "Tây Trà")
+    result = tinbao("init", "--province", "Đà Nẵng", "--commune", "Hải Châu")
+    assert result.exit_code == 1
+    assert "đang phục vụ Quảng Ngãi" in result.stderr
+
+
+def test_init_refuses_to_mix_a_real_commune_into_sample_data(db_path: Path) -> None:
+    """cp .env.example .env && tinbao seed-sample && tinbao init: refused, with the way out."""
+    assert tinbao("seed-sample").exit_code == 0
+    result = tinbao("init", "--province", "Quảng Ngãi", "--commune", "Sơn Mai")
+    assert result.exit_code == 1
+    assert "dữ liệu mẫu (Xã Tây Trà)" in result.stderr
+    assert "tinbao db reset --yes" in result.stderr
+    confirm = tinbao("db", "reset")
+    assert confirm.exit_code == 1 and "--yes" in confirm.stderr
+    assert "1 xã/phường, 32 người" in confirm.stderr
+    assert tinbao("db", "reset", "--yes").exit_code == 0
+    done = tinbao("init", "--province", "Quảng Ngãi", "--commune", "Sơn Mai")
+    assert done.exit_code == 0, done.output
+    engine = make_engine(f"sqlite:///{db_path}")
+    with transaction(engine) as s:
+        assert s.exec(select(Member)).all() == []
+    engine.dispose()
+
+
+def test_seed_sample_refuses_a_real_installation(db_path: Path) -> None:
+    tinbao("init", "--province", "Quảng Ngãi", "--commune", "Sơn Mai")
+    result = tinbao("seed-sample")
+    assert result.exit_code == 1
+    assert "Xã Sơn Mai" in result.stderr and "DATA_DIR" in result.stderr

@@ -9,6 +9,13 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine
 
+from storage.cascade import (
+    cascade_to_commune,
+    copies,
+    save_province_directive,
+    with_commune_lead,
+)
+from storage.commune import resolve_commune, save_commune
 from storage.db import transaction
 from storage.directives import (
     DirectiveError,
@@ -20,6 +27,7 @@ from storage.directives import (
     validate,
 )
 from storage.enums import Recurrence, UnitKind
+from storage.scope import Reach
 from storage.vocab import format_date, parse_date
 
 FIELDS = DirectiveFields(
@@ -58,24 +66,70 @@ def test_targets_and_recurrence_accept_vietnamese_in_any_form() -> None:
         parse_recurrence("yearly")
 
 
-def test_save_creates_then_updates_by_number(engine: Engine) -> None:
+def _communes(engine: Engine, *names: str) -> list[int]:
     with transaction(engine) as s:
-        row, outcome = save_directive(s, FIELDS)
+        return [save_commune(s, resolve_commune("Quảng Ngãi", n)).id or 0 for n in names]
+
+
+def test_save_creates_then_updates_by_number(engine: Engine) -> None:
+    [tay_tra] = _communes(engine, "Tây Trà")
+    with transaction(engine) as s:
+        row, outcome = save_directive(s, FIELDS, tay_tra)
     assert outcome == "created"
     assert row.target_unit_kinds == ["village", "police"]
     with transaction(engine) as s:
-        assert save_directive(s, FIELDS)[1] == "unchanged"
-        assert save_directive(s, replace(FIELDS, report_deadline=date(2025, 9, 16)))[1] == "updated"
+        assert save_directive(s, FIELDS, tay_tra)[1] == "unchanged"
+        later = replace(FIELDS, report_deadline=date(2025, 9, 16))
+        assert save_directive(s, later, tay_tra)[1] == "updated"
     with transaction(engine) as s:
-        [saved] = list_directives(s)
+        [saved] = list_directives(s, Reach.of(tay_tra))
     assert saved.report_deadline == date(2025, 9, 16)
     assert saved.starts_on == date(2025, 9, 5)
 
 
+def test_the_same_number_in_two_communes_is_two_directives(engine: Engine) -> None:
+    tay_tra, son_mai = _communes(engine, "Tây Trà", "Sơn Mai")
+    with transaction(engine) as s:
+        a, _ = save_directive(s, FIELDS, tay_tra)
+        b, outcome = save_directive(s, replace(FIELDS, unit_deadline=date(2025, 9, 13)), son_mai)
+    assert outcome == "created" and a.id != b.id
+    with transaction(engine) as s:
+        assert [d.id for d in list_directives(s, Reach.of(tay_tra))] == [a.id]
+        assert [d.unit_deadline for d in list_directives(s, Reach.of(son_mai))] == [
+            date(2025, 9, 13)
+        ]
+        assert len(list_directives(s, Reach.everywhere())) == 2
+
+
+def test_a_province_directive_cascades_with_the_commune_deadline_a_day_earlier(
+    engine: Engine,
+) -> None:
+    """As in the seed: the province wants reports by 15/9, the units report by 14/9."""
+    communes = _communes(engine, "Tây Trà", "Sơn Mai")
+    province_fields = replace(FIELDS, unit_deadline=None)
+    with transaction(engine) as s:
+        result = save_province_directive(s, with_commune_lead(province_fields))
+    assert (result.outcome, result.communes, result.created) == ("created", 2, 2)
+    with transaction(engine) as s:
+        children = copies(s, result.province.id or 0)
+        assert sorted(c.commune_id or 0 for c in children) == sorted(communes)
+        assert {(c.unit_deadline, c.report_deadline) for c in children} == {
+            (date(2025, 9, 14), date(2025, 9, 15))
+        }
+        assert {c.parent_id for c in children} == {result.province.id}
+        # Saving again changes nothing; a commune set up later gets its copy.
+        again = save_province_directive(s, with_commune_lead(province_fields))
+        assert (again.outcome, again.created) == ("unchanged", 0)
+        late = save_commune(s, resolve_commune("Quảng Ngãi", "Trà Bồng"))
+        assert cascade_to_commune(s, late) == 1
+        assert len(copies(s, result.province.id or 0)) == 3
+
+
 def test_start_defaults_to_the_issue_date(engine: Engine) -> None:
+    [tay_tra] = _communes(engine, "Tây Trà")
     fields = replace(FIELDS, starts_on=None, recurrence=Recurrence.WEEKLY)
     with transaction(engine) as s:
-        row, _ = save_directive(s, fields)
+        row, _ = save_directive(s, fields, tay_tra)
     assert row.starts_on == date(2025, 8, 28)
 
 

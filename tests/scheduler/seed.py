@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from storage.db import transaction
 from storage.enums import Role, UnitKind
@@ -16,10 +17,11 @@ from storage.models import Commune, Directive, Member, Unit
 class Roster:
     units: dict[str, int] = field(default_factory=dict)  # name → id
     members: dict[str, int] = field(default_factory=dict)  # key → id
+    commune_id: int = 0
 
 
-def _member(
-    unit_id: int,
+def _person(
+    unit_id: int | None,
     key: str,
     phone: str,
     roles: list[str],
@@ -27,6 +29,7 @@ def _member(
     telegram: str | None = None,
     zalo: str | None = None,
 ) -> Member:
+    assert unit_id is not None
     return Member(
         unit_id=unit_id,
         full_name=f"Người {key}",
@@ -39,17 +42,42 @@ def _member(
     )
 
 
-def seed_commune(engine: Engine) -> Roster:
+def seed_commune(engine: Engine, *, code: int = 1, name: str = "Xã Thử", shift: int = 0) -> Roster:
     """Units: Thôn An, Thôn Bình (villages), Công an xã, Hội Nông dân (agency), Văn phòng.
 
     Members (telegram chat ids in brackets): an_head [101] + an_2 [102, zalo z102];
     binh_head [201]; police_chief [301] + police_2 [302]; agency_head [401];
     office staff [501], leader [502], admin [503] (also zalo z503), admin_nochat (no chat).
+    A second commune in the same database takes another ``code`` and a ``shift`` (e.g.
+    1000) added to every chat id and phone number, so nobody is on both rosters.
     """
     roster = Roster()
+
+    def _member(
+        unit_id: int | None,
+        key: str,
+        phone: str,
+        roles: list[str],
+        *,
+        telegram: str | None = None,
+        zalo: str | None = None,
+    ) -> Member:
+        return _person(
+            unit_id,
+            key,
+            f"09{int(phone[2:]) + shift:08d}",
+            roles,
+            telegram=str(int(telegram) + shift) if telegram else None,
+            zalo=f"z{int(zalo[1:]) + shift}" if zalo else None,
+        )
+
     with transaction(engine) as s:
         commune = Commune(
-            code=1, name="Xã Thử", short_name="Thử", province_code=1, province_name="T"
+            code=code,
+            name=name,
+            short_name=name.removeprefix("Xã "),
+            province_code=1,
+            province_name="T",
         )
         s.add(commune)
         s.flush()
@@ -113,6 +141,7 @@ def seed_commune(engine: Engine) -> Roster:
         units["Hội Nông dân"].head_member_id = mid["agency_head"]
         roster.units = {k: v for k, v in uid.items() if v is not None}
         roster.members = {k: v for k, v in mid.items() if v is not None}
+        roster.commune_id = commune.id
     return roster
 
 
@@ -127,9 +156,14 @@ def add_directive(
     forms: tuple[str, ...] = ("ket_qua_thuc_hien", "khong_phat_hien"),
     offsets: tuple[int, ...] = (3, 1, 0),
     created_at: datetime = datetime(2025, 8, 30, 3, 0, tzinfo=UTC),
+    commune_id: int | None = None,
 ) -> int:
+    """A directive of ``commune_id`` (default: the first commune seeded)."""
     with transaction(engine) as s:
+        if commune_id is None:
+            commune_id = s.exec(select(Commune.id).order_by(col(Commune.id))).first()
         directive = Directive(
+            commune_id=commune_id,
             number=number,
             issued_on=starts_on,
             issuer="UBND tỉnh Quảng Ngãi",

@@ -47,6 +47,7 @@ def submit(
         assert member_id is not None
         s.add(
             Submission(
+                commune_id=roster.commune_id,
                 form_id="ket_qua_thuc_hien",
                 directive_id=directive_id,
                 period_key=period,

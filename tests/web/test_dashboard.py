@@ -128,6 +128,7 @@ def test_completeness_grid_colours_on_time_late_and_missing(
     with transaction(web_ctx.engine) as s:
         s.add(
             Submission(
+                commune_id=weekly.commune_id or 0,
                 form_id="khong_phat_hien",
                 directive_id=weekly.id,
                 period_key="2025-W37",

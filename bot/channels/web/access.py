@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -23,10 +23,13 @@ from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from storage.enums import Role
-from storage.models import Member, WebAccount
+from storage.enums import PROVINCE_ROLES, Role
+from storage.models import Member, Unit, WebAccount
+from storage.scope import Reach, reach_of
 
-DASHBOARD_ROLES = frozenset({Role.OFFICE_STAFF.value, Role.LEADER.value, Role.ADMIN.value})
+DASHBOARD_ROLES = frozenset(
+    {Role.OFFICE_STAFF.value, Role.LEADER.value, Role.ADMIN.value, *PROVINCE_ROLES}
+)
 PUBLIC_PREFIXES = ("/login", "/static/")
 _SCOPE_KEY = "tinbao.viewer"
 
@@ -37,6 +40,9 @@ class Viewer:
     member_id: int | None = None
     username: str | None = None
     full_name: str = ""
+    #: Communes this viewer may see: the playground's owner sees all; an account its own
+    #: commune (a province account: every commune), from the roster on each request.
+    reach: Reach = field(default_factory=Reach.everywhere)
 
     @property
     def logged_in(self) -> bool:
@@ -81,9 +87,10 @@ def _load(db: Engine, key: bytes, session: dict[str, Any]) -> Viewer | bool | No
             str(session.get("pw", "")), fingerprint(key, account.password_hash)
         ):
             return False
-        if not may_open_dashboard(member):
+        unit = s.get(Unit, member.unit_id)
+        if unit is None or not may_open_dashboard(member):
             return False
-        return Viewer(False, member.id, account.username, member.full_name)
+        return Viewer(False, member.id, account.username, member.full_name, reach_of(member, unit))
 
 
 class LoginGate:

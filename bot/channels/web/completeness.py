@@ -22,7 +22,7 @@ from bot.channels.web.queries import unit_order
 from bot.core.periods import Period, period_for
 from reports.scope import unit_deadline
 from storage.enums import Recurrence, SubmissionStatus
-from storage.models import Commune, Directive, Submission, Unit
+from storage.models import Directive, Submission, Unit
 from storage.types import UTCDateTime
 
 RECENT = 8
@@ -102,13 +102,9 @@ def _first_filed(
     return {(key, unit_id): at for key, unit_id, at in rows if at is not None}
 
 
-def _units(session: Session) -> list[Unit]:
+def _units(session: Session, commune_id: int | None) -> list[Unit]:
     """The commune's units in report order: by kind (villages first), then by name."""
-    commune_id = session.exec(select(col(Commune.id)).order_by(col(Commune.id))).first()
-    query = select(Unit)
-    if commune_id is not None:
-        query = query.where(col(Unit.commune_id) == commune_id)
-    units = session.exec(query).all()
+    units = session.exec(select(Unit).where(col(Unit.commune_id) == commune_id)).all()
     return sorted(units, key=unit_order)
 
 
@@ -120,7 +116,7 @@ def build_grid(session: Session, directive: Directive, *, now: datetime, tz: Zon
     reported = {unit_id for _, unit_id in filed}
     targets = set(directive.target_unit_kinds)
     rows = []
-    for unit in _units(session):
+    for unit in _units(session, directive.commune_id):
         expected = unit.active and unit.kind in targets
         if not expected and unit.id not in reported:
             continue

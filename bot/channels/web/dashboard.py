@@ -30,9 +30,11 @@ from bot.channels.web.queries import (
     MemberView,
     UnitView,
     active_member,
+    communes_in,
     current_directive,
     directives,
     incidents,
+    pick_commune,
     responders,
     roster,
     status_choices,
@@ -42,7 +44,8 @@ from bot.messages import t
 from bot.text import small_int
 from handlers.incidents import status_label
 from storage.enums import IncidentStatus, Role
-from storage.models import Directive
+from storage.models import Commune, Directive
+from storage.scope import Reach
 
 _ACT_AS = "act_as"
 _FLASH = "flash"
@@ -50,6 +53,8 @@ _FLASH = "flash"
 
 @dataclass(frozen=True)
 class DashboardData:
+    communes: list[Commune]  # what the viewer may pick (a selector when more than one)
+    commune: Commune | None
     directives: list[Directive]
     directive: Directive | None
     recurrence_label: str
@@ -78,19 +83,30 @@ def _chart(grid: Grid) -> BarChart:
     )
 
 
-def _load(session: Session, d: WebDeps, directive_id: int | None, now: datetime) -> DashboardData:
+def _load(
+    session: Session,
+    d: WebDeps,
+    reach: Reach,
+    commune_id: int | None,
+    directive_id: int | None,
+    now: datetime,
+) -> DashboardData:
     tz = d.ctx.settings.tz
-    found = directives(session)
+    commune = pick_commune(session, reach, commune_id)
+    place = commune.id if commune is not None and commune.id is not None else -1
+    found = directives(session, place)
     chosen = next((x for x in found if x.id == directive_id), None)
     directive = chosen or current_directive(found, now.astimezone(tz).date())
     grid = build_grid(session, directive, now=now, tz=tz) if directive else None
-    listed = incidents(session, tz)
+    listed = incidents(session, tz, place)
     counts = [
         (s.value, status_label(s), sum(1 for i in listed if i.status == s.value))
         for s in IncidentStatus
     ]
-    units = roster(session)
+    units = roster(session, place)
     return DashboardData(
+        communes=communes_in(session, reach),
+        commune=commune,
         directives=found,
         directive=directive,
         recurrence_label=t(f"directive.recurrence.{directive.recurrence}") if directive else "",
@@ -131,8 +147,10 @@ def actor_name(request: Request, member_id: int | None) -> str:
 async def show(request: Request) -> Response:
     d = deps(request)
     directive_id = _int(request.query_params.get("directive"))
+    commune_id = _int(request.query_params.get("commune"))
+    reach = viewer(request).reach
     now = d.clock()
-    data = await d.read(lambda s: _load(s, d, directive_id, now))
+    data = await d.read(lambda s: _load(s, d, reach, commune_id, directive_id, now))
     if viewer(request).local and _int(request.session.get(_ACT_AS)) is None:
         default = _default_actor(data.responders)
         if default is not None:
@@ -204,6 +222,7 @@ async def download(request: Request) -> Response:
             now=d.clock(),
             actor=actor_name(request, member_id),
             member_id=member_id,
+            reach=viewer(request).reach,
         )
     except NotFound:
         return JSONResponse({"error": "not_found"}, status_code=404)

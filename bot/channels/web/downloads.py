@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.settings import Settings
 from reports.bundle import safe_name
 from reports.scope import directive_period
 from storage.db import transaction
 from storage.models import AuditLog, Commune, Directive
+from storage.scope import Reach
 
 if TYPE_CHECKING:
     from reports.aggregate import Aggregate
@@ -52,20 +53,32 @@ def _filename(directive: Directive, period_key: str, kind: str) -> str:
 
 
 def _read(
-    db: Engine, settings: Settings, directive_id: int, period_key: str, now: datetime
+    db: Engine,
+    settings: Settings,
+    directive_id: int,
+    period_key: str,
+    now: datetime,
+    reach: Reach,
 ) -> tuple[Directive, Commune, Aggregate]:
-    """Everything the files need, read in one short session (rendering needs no database)."""
+    """Everything the files need, read in one short session (rendering needs no database).
+
+    Another commune's directive is as unknown as a made-up id.
+    """
     from reports.aggregate import aggregate  # pandas loads on the first download, not at start
 
     with Session(db, expire_on_commit=False) as session:
         directive = session.get(Directive, directive_id)
-        if directive is None:
+        if (
+            directive is None
+            or directive.commune_id is None
+            or not reach.covers(directive.commune_id)
+        ):
             raise NotFound(str(directive_id))
         try:
             directive_period(directive, period_key)
         except ValueError as exc:
             raise NotFound(period_key) from exc
-        commune = session.exec(select(Commune).order_by(col(Commune.id))).first()
+        commune = session.get(Commune, directive.commune_id)
         if commune is None:
             raise NotFound("no commune")
         agg = aggregate(session, directive_id, period_key, tz=settings.tz, now=now)
@@ -82,13 +95,14 @@ def build_download(
     now: datetime,
     actor: str,
     member_id: int | None,
+    reach: Reach,
 ) -> Download:
     """Render the file, then record who took it. Raises :class:`NotFound` for a bad choice."""
     assert kind in MEDIA_TYPES
     from reports.docx_report import render_report
     from reports.xlsx_annex import write_annex
 
-    directive, commune, agg = _read(db, settings, directive_id, period_key, now)
+    directive, commune, agg = _read(db, settings, directive_id, period_key, now, reach)
     with tempfile.TemporaryDirectory(prefix="tinbao-web-") as folder:
         out = Path(folder) / f"report.{kind}"
         if kind == "xlsx":
@@ -101,6 +115,7 @@ def build_download(
         session.add(
             AuditLog(
                 member_id=member_id,
+                commune_id=directive.commune_id,
                 actor=actor,
                 action=f"report.{kind}",
                 target=directive.number,

@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from bot.text import fold
 from handlers.incidents import RESPONDER_ROLES, STATUS_BUTTONS, status_label
 from storage.enums import Recurrence, UnitKind
-from storage.models import Attachment, Directive, Incident, IncidentEvent, Member, Unit
+from storage.models import Attachment, Commune, Directive, Incident, IncidentEvent, Member, Unit
+from storage.scope import Reach
 from storage.vocab import kind_label, roles_label
 
 _KIND_ORDER = {kind.value: i for i, kind in enumerate(UnitKind)}
@@ -69,11 +70,16 @@ def _member_view(member: Member) -> MemberView:
     )
 
 
-def roster(session: Session) -> list[UnitView]:
-    """Active units with their active members: villages first, then police, military…"""
-    units = session.exec(select(Unit).where(col(Unit.active).is_(True))).all()
+def roster(session: Session, commune_id: int) -> list[UnitView]:
+    """The commune's active units with their active members: villages first, then police…"""
+    units = session.exec(
+        select(Unit).where(col(Unit.active).is_(True)).where(col(Unit.commune_id) == commune_id)
+    ).all()
     members = session.exec(
-        select(Member).where(col(Member.active).is_(True)).order_by(col(Member.id))
+        select(Member)
+        .where(col(Member.active).is_(True))
+        .where(col(Member.unit_id).in_([u.id for u in units]))
+        .order_by(col(Member.id))
     ).all()
     by_unit: dict[int, list[MemberView]] = {}
     for member in members:
@@ -95,6 +101,20 @@ def responders(units: list[UnitView]) -> list[MemberView]:
 def active_member(session: Session, member_id: int) -> Member | None:
     member = session.get(Member, member_id)
     return member if member is not None and member.active else None
+
+
+def communes_in(session: Session, reach: Reach) -> list[Commune]:
+    """The communes a viewer may pick, by name."""
+    rows = session.exec(select(Commune).where(reach.clause(Commune.id))).all()
+    return sorted(rows, key=lambda c: fold(c.name))
+
+
+def pick_commune(session: Session, reach: Reach, wanted: int | None) -> Commune | None:
+    """The commune a page shows: the one asked for if the viewer may see it, else the
+    viewer's own (or the first they may see); None when they may see none."""
+    allowed = communes_in(session, reach)
+    chosen = next((c for c in allowed if c.id == wanted), None)
+    return chosen or (allowed[0] if allowed else None)
 
 
 @dataclass(frozen=True)
@@ -129,10 +149,13 @@ def status_choices() -> list[tuple[str, str]]:
     return [(s.value, status_label(s)) for s in STATUS_BUTTONS]
 
 
-def incidents(session: Session, tz: ZoneInfo, limit: int = 50) -> list[IncidentView]:
-    """The newest incidents, each with every status change (who, when)."""
+def incidents(
+    session: Session, tz: ZoneInfo, commune_id: int, limit: int = 50
+) -> list[IncidentView]:
+    """The commune's newest incidents, each with every status change (who, when)."""
     rows = session.exec(
         select(Incident)
+        .where(col(Incident.commune_id) == commune_id)
         .order_by(col(Incident.created_at).desc(), col(Incident.id).desc())
         .limit(limit)
     ).all()
@@ -148,7 +171,10 @@ def incidents(session: Session, tz: ZoneInfo, limit: int = 50) -> list[IncidentV
     people = {
         m.id: m for m in session.exec(select(Member).where(col(Member.id).in_(people_ids))).all()
     }
-    units = {u.id: u.name for u in session.exec(select(Unit)).all()}
+    units = {
+        u.id: u.name
+        for u in session.exec(select(Unit).where(col(Unit.commune_id) == commune_id)).all()
+    }
     photos: dict[int, int] = {}
     for attachment in session.exec(
         select(Attachment).where(col(Attachment.incident_id).in_(ids))
@@ -191,12 +217,13 @@ def incidents(session: Session, tz: ZoneInfo, limit: int = 50) -> list[IncidentV
     return out
 
 
-def directives(session: Session) -> list[Directive]:
-    """Active directives, newest start first."""
+def directives(session: Session, commune_id: int) -> list[Directive]:
+    """The commune's active directives, newest start first."""
     return list(
         session.exec(
             select(Directive)
             .where(col(Directive.active).is_(True))
+            .where(col(Directive.commune_id) == commune_id)
             .order_by(col(Directive.starts_on).desc(), col(Directive.id).desc())
         ).all()
     )

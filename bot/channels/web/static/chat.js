@@ -4,11 +4,13 @@
 "use strict";
 
 (function () {
-  const picker = document.getElementById("member-select");
-  if (picker) {
-    picker.addEventListener("change", function () {
-      if (picker.value) picker.form.submit();
-    });
+  for (const id of ["member-select", "commune-select"]) {
+    const picker = document.getElementById(id);
+    if (picker) {
+      picker.addEventListener("change", function () {
+        if (picker.value) picker.form.submit();
+      });
+    }
   }
 
   const root = document.getElementById("chat");

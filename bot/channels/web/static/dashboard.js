@@ -2,9 +2,9 @@
 "use strict";
 
 (function () {
-  const directive = document.getElementById("directive-select");
-  if (directive) {
-    directive.addEventListener("change", () => directive.form.submit());
+  for (const id of ["directive-select", "commune-select"]) {
+    const picker = document.getElementById(id);
+    if (picker) picker.addEventListener("change", () => picker.form.submit());
   }
   // A status form is sent once: a second click while the first is on its way would only
   // be deduped by the engine anyway (same uuid), so say so by disabling the buttons.
