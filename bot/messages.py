@@ -96,6 +96,22 @@ CATALOG: dict[str, str] = {
     "directive.error.deadline_before_start": (
         "Hạn {deadline} không được trước ngày bắt đầu {starts}."
     ),
+    "directive.error.own_instruction_format": (
+        "Văn bản của xã «{value}» cần có số, ký hiệu và ngày ban hành, "
+        "ví dụ: 180/UBND-VP 03/09/2025."
+    ),
+    "directive.error.own_instruction_before": (
+        "Văn bản của xã ngày {own} không được trước ngày ban hành văn bản cấp trên ({issued})."
+    ),
+    "directive.error.own_summary_alone": (
+        "Đã có trích yếu văn bản của xã nhưng thiếu số và ngày văn bản (--own-instruction)."
+    ),
+    "directive.error.own_summary_long": "Trích yếu văn bản của xã dài quá {limit} ký tự.",
+    "directive.error.recipient_empty": "Có một dòng Nơi nhận để trống.",
+    "directive.error.recipient_long": (
+        "Dòng Nơi nhận «{value}…» dài quá {limit} ký tự; hãy tách thành nhiều dòng."
+    ),
+    "directive.error.recipients_many": "Nơi nhận có quá {limit} dòng.",
     # --- roster, invite, directive and sample commands ----------------------------------------
     "cli.roster.progress": "Đang nhập danh sách",
     "cli.roster.imported": (
@@ -134,6 +150,9 @@ CATALOG: dict[str, str] = {
         "  Đơn vị thực hiện: {targets}. Biểu mẫu: {forms}. Lặp lại: {recurrence}, từ {starts}."
     ),
     "cli.directive.item_deadlines": "  Hạn đơn vị: {unit_deadline}. Hạn báo cáo: {report_deadline}.",
+    "cli.directive.item_own": "  Văn bản của xã: {number} ngày {issued} — {summary}.",
+    "cli.directive.item_recipients": "  Nơi nhận: {lines}.",
+    "cli.directive.item_completeness": "  Thân báo cáo ghi tiến độ gửi báo cáo của các đơn vị.",
     "cli.directive.count": "Có {count} chỉ đạo.",
     "cli.sample.seeded": (
         "Đã nạp dữ liệu mẫu {commune}: {created} người mới, {updated} người cập nhật, "
@@ -431,6 +450,11 @@ CATALOG: dict[str, str] = {
     "report.doctype.CTr": "Chương trình",
     "report.doctype.PA": "Phương án",
     "report.title": "Kết quả thực hiện công tác {subject}",
+    "report.recipients.default": (
+        "Công an tỉnh (Phòng Quản lý xuất nhập cảnh)\nTT. Đảng ủy, HĐND xã\nCT, các PCT UBND xã\n"
+        "Lưu: VT"
+    ),
+    "report.recipients.archive": "Lưu: VT",
     "report.outcome": "{count} {label}",
     "report.figure.propaganda_sessions": "Buổi tuyên truyền",
     "report.figure.propaganda_attendees": "Lượt người dự tuyên truyền",

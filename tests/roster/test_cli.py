@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -185,12 +186,73 @@ def test_directive_add_and_list(db_path: Path) -> None:
     assert last_line(listing) == "Có 1 chỉ đạo."
 
 
+def test_directive_report_fields(db_path: Path) -> None:
+    """The commune's own instruction, Nơi nhận lines and the completeness switch are kept."""
+    args = [
+        "directive",
+        "add",
+        "--number",
+        "1949/UBND-NC",
+        "--issued",
+        "28/08/2025",
+        "--issuer",
+        "UBND tỉnh Quảng Ngãi",
+        "--summary",
+        "Tăng cường đấu tranh phòng, chống xuất nhập cảnh trái phép",
+        "--targets",
+        "thôn",
+        "--forms",
+        "ket_qua_thuc_hien",
+        "--own-instruction",
+        "180/UBND-VP ngày 03/09/2025",
+        "--own-instruction-summary",
+        "tăng cường công tác phòng, chống xuất nhập cảnh trái phép trên địa bàn xã",
+        "--recipient",
+        "- Công an tỉnh (Phòng Quản lý xuất nhập cảnh);",
+        "--recipient",
+        "TT. Đảng ủy, HĐND xã",
+        "--recipient",
+        "Lưu: VT.",
+        "--recipient",
+        "UBMTTQVN và các Hội đoàn thể xã;",
+        "--completeness",
+    ]
+    result = tinbao(*args)
+    assert result.exit_code == 0, result.output
+    engine = make_engine(f"sqlite:///{db_path}")
+    with transaction(engine) as s:
+        saved = s.exec(select(Directive)).one()
+    engine.dispose()
+    assert saved.own_instruction_number == "180/UBND-VP"
+    assert saved.own_instruction_date == date(2025, 9, 3)
+    assert saved.own_instruction_summary is not None
+    assert saved.own_instruction_summary.startswith("tăng cường công tác")
+    # bullets and closing marks dropped; the file copy («Lưu») moved last
+    assert saved.report_recipients == [
+        "Công an tỉnh (Phòng Quản lý xuất nhập cảnh)",
+        "TT. Đảng ủy, HĐND xã",
+        "UBMTTQVN và các Hội đoàn thể xã",
+        "Lưu: VT",
+    ]
+    assert saved.report_completeness is True
+    listing = tinbao("directive", "list").stdout
+    assert "Văn bản của xã: 180/UBND-VP ngày 03/09/2025" in listing
+    assert "Thân báo cáo ghi tiến độ" in listing
+
+
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
         ("--issued", "2025-08-28", "Ngày «2025-08-28» ở --issued không hợp lệ"),
         ("--targets", "thôn,chợ", "Không hiểu loại đơn vị «chợ»"),
         ("--report-deadline", "01/09/2025", "không được trước ngày bắt đầu"),
+        ("--own-instruction", "180/UBND-VP", "cần có số, ký hiệu và ngày ban hành"),
+        ("--own-instruction", "03/09/2025", "cần có số, ký hiệu và ngày ban hành"),
+        ("--own-instruction", "180/UBND-VP 31/02/2025", "cần có số, ký hiệu và ngày ban hành"),
+        ("--own-instruction", "180/UBND-VP 20/08/2025", "không được trước ngày ban hành"),
+        ("--own-instruction-summary", "tăng cường", "thiếu số và ngày văn bản"),
+        ("--recipient", " ; ", "Có một dòng Nơi nhận để trống."),
+        ("--recipient", "x" * 201, "dài quá 200 ký tự"),
     ],
 )
 def test_directive_add_refuses_bad_input(
@@ -209,3 +271,5 @@ def test_directive_add_refuses_bad_input(
     result = tinbao("directive", "add", *[x for pair in options.items() for x in pair])
     assert result.exit_code == 1
     assert message in result.stderr
+    assert "1949" not in tinbao("directive", "list").stdout  # nothing saved
+    assert last_line(tinbao("directive", "list")) == "Có 0 chỉ đạo."
