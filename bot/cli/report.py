@@ -40,13 +40,14 @@ def _steps() -> Iterator[Progress]:
 
 
 def _load(engine: Engine, number: str) -> tuple[Directive, Commune | None]:
+    from reports.meta import report_commune
+
     with transaction(engine) as session:
         directive = session.exec(select(Directive).where(col(Directive.number) == number)).first()
-        commune = session.exec(select(Commune).order_by(col(Commune.id))).first()
-    if directive is None:
-        err_console.print(t("cli.report.no_directive", number=number))
-        raise typer.Exit(code=1)
-    return directive, commune
+        if directive is None:
+            err_console.print(t("cli.report.no_directive", number=number))
+            raise typer.Exit(code=1)
+        return directive, report_commune(session, directive)
 
 
 def _period_key(directive: Directive, period: str | None, now: datetime, tz: ZoneInfo) -> str:
@@ -78,11 +79,18 @@ def report(
     period: str | None = typer.Option(None, "--period", help="Kỳ: once, 2025-09-10, 2025-W37…"),
     out: Path = typer.Option(..., "--out", help="Thư mục ghi báo cáo"),
     title: str | None = typer.Option(None, "--title", help="Trích yếu (mặc định theo văn bản)"),
+    completeness: bool | None = typer.Option(
+        None,
+        "--completeness/--no-completeness",
+        help="Thân báo cáo có ghi số đơn vị đã/chưa gửi không (mặc định: theo văn bản; "
+        "phụ lục luôn ghi)",
+    ),
 ) -> None:
     """Write the commune's DOCX report and its XLSX annex for one directive period."""
     # Heavy libraries (pandas, openpyxl) load only for the commands that need them.
     from reports.aggregate import aggregate
     from reports.docx_report import render_report
+    from reports.meta import commune_report_meta
     from reports.xlsx_annex import write_annex
 
     with cli_context() as ctx:
@@ -99,17 +107,17 @@ def report(
             task = progress.add_task(t("cli.report.step.aggregate"), total=3)
             agg = aggregate(ctx.engine, directive.id, key, tz=tz, now=now)
             progress.update(task, advance=1, description=t("cli.report.step.docx"))
-            render_report(
-                agg,
+            meta = commune_report_meta(
                 commune,
                 directive,
                 ctx.settings,
-                docx_path,
                 report_date=now.astimezone(tz).date(),
                 title=title,
+                completeness=completeness,
             )
+            render_report(agg, meta, docx_path)
             progress.update(task, advance=1, description=t("cli.report.step.xlsx"))
-            write_annex(agg, xlsx_path)
+            write_annex(agg, meta, xlsx_path)
             progress.update(task, advance=1)
         _audit(ctx.engine, "report.docx", directive.number, key, docx_path)
         _audit(ctx.engine, "report.xlsx", directive.number, key, xlsx_path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,12 +22,7 @@ def test_report_converts_to_pdf(
     if soffice is None:
         pytest.skip("LibreOffice is not installed (Debian package libreoffice-writer)")
     docx = render_report(
-        filled_sqlite.aggregate(),
-        filled_sqlite.commune,
-        filled_sqlite.directive,
-        report_settings,
-        tmp_path / "bao_cao.docx",
-        report_date=date(2025, 9, 15),
+        filled_sqlite.aggregate(), filled_sqlite.meta(report_settings), tmp_path / "bao_cao.docx"
     )
     subprocess.run(
         [
