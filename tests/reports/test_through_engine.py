@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -34,6 +33,7 @@ from storage.models import Directive
 from storage.sample import SAMPLE_DIRECTIVES
 from tests.engine.flows import PATROL, SUSPICIOUS
 from tests.engine.harness import Clock, Harness, Person
+from tests.reports.libreoffice import convert, pdf_pages
 
 NUMBER = "1949/UBND-NC"
 OWN = OwnInstruction(
@@ -300,15 +300,7 @@ def test_5_figures_nobody_reported_are_never_zero(built: Built) -> None:
 
 def test_6_recipients_are_the_directives(built: Built) -> None:
     left = [p.text for p in built.doc.tables[1].rows[0].cells[0].paragraphs if p.text]
-    assert left == [
-        "Nơi nhận:",
-        "- Công an tỉnh (Phòng Quản lý xuất nhập cảnh);",
-        "- TT. Đảng ủy, HĐND xã;",
-        "- UBMTTQVN và các Hội đoàn thể xã;",
-        "- CT, các PCT UBND xã;",
-        "- Các cơ quan, đơn vị thuộc UBND xã;",
-        "- Lưu: VT.",
-    ]
+    assert left == ["Nơi nhận:", *RECIPIENTS]  # Sơn Mai's six lines, as the clerk typed them
 
 
 def test_7_annex_table_adds_up_and_prints(built: Built) -> None:
@@ -365,47 +357,10 @@ def test_7_annex_table_adds_up_and_prints(built: Built) -> None:
 # --- as a clerk sees it: LibreOffice renders the DOCX and the XLSX ----------------------------
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        pytest.skip("LibreOffice is not installed (Debian package libreoffice-writer)")
-    return found
-
-
-def _convert(soffice: str, src: Path, fmt: str, out: Path, profile: Path) -> Path:
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(out),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out / f"{src.stem}.{fmt.split(':')[0]}"
-
-
-def _pdf_pages(pdf: Path) -> list[str]:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed (Debian package poppler-utils)")
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return [p for p in text.split("\f") if p.strip()]
-
-
 @pytest.mark.slow
 def test_rendered_by_libreoffice(built: Built, tmp_path: Path) -> None:
-    soffice = _soffice()
     profile = tmp_path / "lo-profile"
-    pdf = _convert(soffice, built.bundle.docx, "pdf", tmp_path / "pdf", profile)
-    pages = _pdf_pages(pdf)
+    pages = pdf_pages(convert(built.bundle.docx, "pdf", tmp_path / "pdf", profile))
     first = [line.strip() for line in pages[0].splitlines() if line.strip()]
     # the footnote sits at the bottom of the page that cites it, under the body text
     note = next(i for i, line in enumerate(first) if "Công văn số 180/UBND-VP" in line)
@@ -423,8 +378,7 @@ def test_rendered_by_libreoffice(built: Built, tmp_path: Path) -> None:
     assert "[Văn phòng bổ sung" not in whole  # every part of this report came from the data
 
     # the annex: the totals row adds up in a real spreadsheet, and it prints landscape
-    table = _convert(
-        soffice,
+    table = convert(
         built.bundle.xlsx,
         "csv:Text - txt - csv (StarCalc):44,34,76",
         tmp_path / "csv",
@@ -438,13 +392,13 @@ def test_rendered_by_libreoffice(built: Built, tmp_path: Path) -> None:
     assert int(totals[header.index("Buổi tuyên truyền")]) == agg.figures["propaganda_sessions"]
     assert int(totals[header.index("Lượt tuần tra")]) == agg.patrol["patrols"]
     assert totals[header.index("Vụ việc đã xử lý")] == ""
-    annex_pdf = _convert(soffice, built.bundle.xlsx, "pdf", tmp_path / "xpdf", profile)
+    annex_pdf = convert(built.bundle.xlsx, "pdf", tmp_path / "xpdf", profile)
     size = subprocess.run(
         ["pdfinfo", str(annex_pdf)], check=True, capture_output=True, text=True
     ).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", size).groups())  # type: ignore[union-attr]
     assert width > height  # landscape
-    annex_pages = _pdf_pages(annex_pdf)
+    annex_pages = pdf_pages(annex_pdf)
     # one page wide: the first and the last column are on the first page
     assert "Phụ lục" in annex_pages[0] and "Tổng cộng" in annex_pages[0]
     assert "STT" in annex_pages[0] and "Ca tuần" in annex_pages[0]

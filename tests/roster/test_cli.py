@@ -147,22 +147,28 @@ def test_invite_unknown_filters_fail(db_path: Path) -> None:
     assert "Không có ai với số điện thoại «0900000000»." in result.stderr
 
 
+#: `tinbao directive add` for the province's 1949/UBND-NC (the README's example).
+DIRECTIVE_ARGS = [
+    "directive",
+    "add",
+    "--number",
+    "1949/UBND-NC",
+    "--issued",
+    "28/08/2025",
+    "--issuer",
+    "UBND tỉnh Quảng Ngãi",
+    "--summary",
+    "Tăng cường đấu tranh phòng, chống xuất nhập cảnh trái phép",
+    "--targets",
+    "thôn,công an,quân sự,cơ quan",
+    "--forms",
+    "ket_qua_thuc_hien",
+]
+
+
 def test_directive_add_and_list(db_path: Path) -> None:
     args = [
-        "directive",
-        "add",
-        "--number",
-        "1949/UBND-NC",
-        "--issued",
-        "28/08/2025",
-        "--issuer",
-        "UBND tỉnh Quảng Ngãi",
-        "--summary",
-        "Tăng cường đấu tranh phòng, chống xuất nhập cảnh trái phép",
-        "--targets",
-        "thôn,công an,quân sự,cơ quan",
-        "--forms",
-        "ket_qua_thuc_hien",
+        *DIRECTIVE_ARGS,
         "--unit-deadline",
         "14/09/2025",
         "--report-deadline",
@@ -189,20 +195,7 @@ def test_directive_add_and_list(db_path: Path) -> None:
 def test_directive_report_fields(db_path: Path) -> None:
     """The commune's own instruction, Nơi nhận lines and the completeness switch are kept."""
     args = [
-        "directive",
-        "add",
-        "--number",
-        "1949/UBND-NC",
-        "--issued",
-        "28/08/2025",
-        "--issuer",
-        "UBND tỉnh Quảng Ngãi",
-        "--summary",
-        "Tăng cường đấu tranh phòng, chống xuất nhập cảnh trái phép",
-        "--targets",
-        "thôn",
-        "--forms",
-        "ket_qua_thuc_hien",
+        *DIRECTIVE_ARGS,
         "--own-instruction",
         "180/UBND-VP ngày 03/09/2025",
         "--own-instruction-summary",
