@@ -199,6 +199,7 @@ def measure(path: Path, out_dir: Path) -> dict[str, Any]:
     from reports.aggregate import aggregate
     from reports.chart import render_chart
     from reports.docx_report import render_report
+    from reports.meta import commune_report_meta
     from reports.xlsx_annex import write_annex
     from storage.db import make_engine, transaction
     from storage.models import Commune, Directive
@@ -214,12 +215,11 @@ def measure(path: Path, out_dir: Path) -> dict[str, Any]:
     agg = aggregate(engine, 1, "once", tz=TZ, now=NOW)
     timings["aggregate_s"] = round(time.perf_counter() - t0, 2)
     t0 = time.perf_counter()
-    render_report(
-        agg, commune, directive, settings, out_dir / "bao_cao.docx", report_date=NOW.date()
-    )
+    meta = commune_report_meta(commune, directive, settings, report_date=NOW.date())
+    render_report(agg, meta, out_dir / "bao_cao.docx")
     timings["docx_s"] = round(time.perf_counter() - t0, 2)
     t0 = time.perf_counter()
-    write_annex(agg, out_dir / "phu_luc.xlsx")
+    write_annex(agg, meta, out_dir / "phu_luc.xlsx")
     timings["xlsx_s"] = round(time.perf_counter() - t0, 2)
     t0 = time.perf_counter()
     render_chart(agg, out_dir / "chart.png")

@@ -142,6 +142,22 @@ CATALOG: dict[str, str] = {
     "directive.error.deadline_before_start": (
         "Hạn {deadline} không được trước ngày bắt đầu {starts}."
     ),
+    "directive.error.own_instruction_format": (
+        "Văn bản của xã «{value}» cần có số, ký hiệu và ngày ban hành, "
+        "ví dụ: 180/UBND-VP 03/09/2025."
+    ),
+    "directive.error.own_instruction_before": (
+        "Văn bản của xã ngày {own} không được trước ngày ban hành văn bản cấp trên ({issued})."
+    ),
+    "directive.error.own_summary_alone": (
+        "Đã có trích yếu văn bản của xã nhưng thiếu số và ngày văn bản (--own-instruction)."
+    ),
+    "directive.error.own_summary_long": "Trích yếu văn bản của xã dài quá {limit} ký tự.",
+    "directive.error.recipient_empty": "Có một dòng Nơi nhận để trống.",
+    "directive.error.recipient_long": (
+        "Dòng Nơi nhận «{value}…» dài quá {limit} ký tự; hãy tách thành nhiều dòng."
+    ),
+    "directive.error.recipients_many": "Nơi nhận có quá {limit} dòng.",
     # --- roster, invite, directive and sample commands ----------------------------------------
     "cli.roster.progress": "Đang nhập danh sách",
     "cli.roster.imported": (
@@ -183,6 +199,9 @@ CATALOG: dict[str, str] = {
     "cli.directive.bad_level": "Cấp «{value}» không hợp lệ: chọn commune (xã) hoặc province (tỉnh).",
     "cli.directive.cascaded": "Đã giao cho {count} xã/phường ({created} xã mới nhận).",
     "cli.directive.item_copies": "  Đã giao cho {count} xã/phường.",
+    "cli.directive.item_own": "  Văn bản của xã: {number} ngày {issued} — {summary}.",
+    "cli.directive.item_recipients": "  Nơi nhận: {lines}.",
+    "cli.directive.item_completeness": "  Thân báo cáo ghi tiến độ gửi báo cáo của các đơn vị.",
     "cli.directive.count": "Có {count} chỉ đạo.",
     "cli.sample.seeded": (
         "Đã nạp dữ liệu mẫu {commune}: {created} người mới, {updated} người cập nhật, "
@@ -472,6 +491,7 @@ CATALOG: dict[str, str] = {
     "report.status.on_time": "Đúng hạn",
     "report.status.late": "Trễ hạn",
     "report.status.missing": "Chưa gửi",
+    "report.status.not_expected": "Không giao báo cáo",
     "report.submission.submitted": "Đã gửi",
     "report.submission.amended": "Đã sửa",
     "report.doctype.default": "Công văn",
@@ -485,7 +505,132 @@ CATALOG: dict[str, str] = {
     "report.doctype.CTr": "Chương trình",
     "report.doctype.PA": "Phương án",
     "report.title": "Kết quả thực hiện công tác {subject}",
+    "report.recipients.default": (
+        "Công an tỉnh (Phòng Quản lý xuất nhập cảnh)\nTT. Đảng ủy, HĐND xã\nCT, các PCT UBND xã\n"
+        "Lưu: VT"
+    ),
+    "report.recipients.archive": "Lưu: VT",
+    "report.authority": "UBND {name}",
+    "report.proposal": "Đề nghị {addressee} {request}",
+    "report.ask": "Đề nghị {text}",
+    "report.addressee.police": "Công an tỉnh",
+    "report.addressee.military": "Bộ Chỉ huy Quân sự tỉnh",
+    "report.addressee.province": "UBND tỉnh",
     "report.outcome": "{count} {label}",
+    # The report's body sentences (reports/narrative.py); each is said only when its figures
+    # were reported. A placeholder is highlighted in the DOCX for the office to complete.
+    "report.body.placeholder": "[Văn phòng bổ sung: {text}]",
+    "report.body.no_own_instruction": "số, ngày văn bản chỉ đạo của UBND xã",
+    "report.body.no_reports": (
+        "chưa có đơn vị nào gửi báo cáo kết quả thực hiện nên chưa có số liệu tổng hợp"
+    ),
+    "report.body.no_assessment": "đánh giá chung (chưa có số liệu để lập đoạn này)",
+    "report.body.no_difficulties": "khó khăn, hạn chế (các đơn vị không nêu khó khăn nào)",
+    "report.body.no_proposals": "kiến nghị, đề xuất (các đơn vị không nêu kiến nghị nào)",
+    "report.body.footnote": "{kind} số {number} ngày {day} tháng {month} năm {year} của {issuer}",
+    "report.body.footnote_about": " về {summary}",
+    "report.body.completeness": (
+        "Tính đến ngày {as_of}, có {submitted}/{expected} cơ quan, đơn vị, thôn gửi báo cáo kết "
+        "quả thực hiện (đạt {pct}), trong đó {on_time} đơn vị gửi đúng hạn, {late} đơn vị gửi "
+        "sau hạn ngày {deadline}{missing}."
+    ),
+    "report.body.completeness_missing": "; còn {count} đơn vị chưa gửi báo cáo ({names})",
+    "report.body.completeness_kinds": "Theo loại đơn vị: {kinds}.",
+    "report.body.completeness_kind": "{label} {submitted}/{expected}",
+    "report.body.completeness_nobody": (
+        "Tính đến ngày {as_of}, chưa có đơn vị nào gửi báo cáo kết quả thực hiện "
+        "(0/{expected} cơ quan, đơn vị, thôn)."
+    ),
+    "report.body.residing": "trên địa bàn có {n} người nước ngoài cư trú, làm việc",
+    "report.body.residing_none": "trên địa bàn không có người nước ngoài cư trú, làm việc",
+    "report.body.residence_checks": "các lực lượng đã kiểm tra cư trú {n} lượt",
+    "report.body.propaganda": (
+        "Tổ chức {sessions} buổi tuyên truyền trực tiếp tại các thôn{attendees}, góp phần nâng "
+        "cao nhận thức, tinh thần cảnh giác của cán bộ, đảng viên và Nhân dân."
+    ),
+    "report.body.propaganda_attendees": " với {n} lượt người tham dự",
+    "report.body.propaganda_none": "Trong kỳ, các đơn vị chưa tổ chức buổi tuyên truyền trực tiếp.",
+    "report.body.grassroots": (
+        "Phát huy hiệu quả hoạt động của {items} trong việc cung cấp thông tin, phát hiện sớm "
+        "các dấu hiệu nghi vấn."
+    ),
+    "report.body.item.security_teams": "{n} tổ tự quản an ninh",
+    "report.body.item.cameras": "{n} camera an ninh",
+    "report.body.item.zalo_groups": "{n} nhóm Zalo cộng đồng",
+    "report.body.and": " và ",
+    "report.body.patrol": "Trong kỳ, tổ chức {patrols} lượt tuần tra, kiểm soát{forces}{checks}.",
+    "report.body.patrol_forces": " với {total} lượt người tham gia ({parts})",
+    "report.body.patrol_part.patrol_police": "Công an {n}",
+    "report.body.patrol_part.patrol_militia": "dân quân {n}",
+    "report.body.patrol_part.patrol_security": "an ninh cơ sở {n}",
+    "report.body.patrol_checks": "; kiểm tra {items}",
+    "report.body.checked.persons_checked": "{n} người",
+    "report.body.checked.vehicles_checked": "{n} phương tiện",
+    "report.body.checked_foreigners": ", trong đó có {n} người nước ngoài",
+    "report.body.tips": "Tiếp nhận {total} tin báo về người, phương tiện khả nghi: {outcomes}.",
+    "report.body.tips_false": (
+        "Tiếp nhận {total} tin báo về người, phương tiện khả nghi: {outcomes}; qua xác minh, "
+        "{false} tin không chính xác."
+    ),
+    "report.body.tips_all_false": (
+        "Tiếp nhận {total} tin báo về người, phương tiện khả nghi; qua xác minh, các tin báo "
+        "đều không chính xác."
+    ),
+    "report.body.tip_count.new": "{n} tin chưa được tiếp nhận",
+    "report.body.tip_count.received": "{n} tin đã tiếp nhận, đang xử lý",
+    "report.body.tip_count.verifying": "{n} tin đang xác minh",
+    "report.body.tip_count.handled": "{n} tin đã xử lý",
+    "report.body.tip_line": "- Ngày {date}, {unit} báo tin {what}; {status}.",
+    "report.body.tip_what.doi_tuong_kha_nghi": "phát hiện {n} người khả nghi",
+    "report.body.tip_what.nhat_ky_tuan_tra": "qua tuần tra phát hiện {n} người có dấu hiệu nghi vấn",
+    "report.body.tip_what.other": "có {n} người có dấu hiệu nghi vấn",
+    "report.body.tip_what_unknown.doi_tuong_kha_nghi": "phát hiện người khả nghi",
+    "report.body.tip_what_unknown.nhat_ky_tuan_tra": "qua tuần tra phát hiện dấu hiệu nghi vấn",
+    "report.body.tip_what_unknown.other": "có dấu hiệu nghi vấn",
+    "report.body.tip_status.new": "chưa được tiếp nhận, xác minh",
+    "report.body.tip_status.received": "đã tiếp nhận, đang xử lý",
+    "report.body.tip_status.verifying": "đang xác minh",
+    "report.body.tip_status.handled": "đã xử lý",
+    "report.body.cases": "Các đơn vị phát hiện {detected} vụ việc liên quan đến xuất nhập cảnh trái phép{handled}.",
+    "report.body.cases_handled": ", đã xử lý {n} vụ việc",
+    "report.body.no_cases": "Chưa phát hiện trường hợp xuất, nhập cảnh trái phép{propaganda}.",
+    "report.body.no_cases_propaganda": (
+        "; tổ chức tuyên truyền, phổ biến dấu hiệu nhận biết hành vi vi phạm cho người dân"
+    ),
+    "report.body.assess.all_on_time": (
+        "Các cơ quan, đơn vị, thôn đã triển khai thực hiện và báo cáo kết quả đầy đủ, đúng "
+        "thời hạn."
+    ),
+    "report.body.assess.all_some_late": (
+        "Các cơ quan, đơn vị, thôn đã triển khai thực hiện và báo cáo kết quả đầy đủ; một số "
+        "đơn vị báo cáo chưa đúng thời hạn."
+    ),
+    "report.body.assess.most": (
+        "Phần lớn các cơ quan, đơn vị, thôn đã triển khai thực hiện và báo cáo kết quả; một số "
+        "đơn vị chưa báo cáo, cần tiếp tục đôn đốc."
+    ),
+    "report.body.assess.few": (
+        "Việc báo cáo kết quả thực hiện còn chậm, nhiều cơ quan, đơn vị, thôn chưa báo cáo; cần "
+        "tiếp tục đôn đốc."
+    ),
+    "report.body.assess.propaganda": "Công tác tuyên truyền được triển khai với {sessions} buổi{attendees}.",
+    "report.body.assess.propaganda_attendees": ", {n} lượt người tham dự",
+    "report.body.assess.joint_patrol": (
+        "Công an xã, Ban CHQS xã và lực lượng an ninh cơ sở phối hợp duy trì tuần tra, kiểm "
+        "soát ({patrols} lượt trong kỳ)."
+    ),
+    "report.body.assess.patrol": "Duy trì tuần tra, kiểm soát với {patrols} lượt trong kỳ.",
+    "report.body.assess.calm": (
+        "Tình hình an ninh, trật tự liên quan đến xuất nhập cảnh trên địa bàn cơ bản ổn định; "
+        "chưa phát hiện trường hợp xuất, nhập cảnh trái phép."
+    ),
+    "report.body.assess.tips_done": "Các tin báo của Nhân dân đều đã được tiếp nhận, xác minh, xử lý.",
+    "report.body.assess.tips_open": (
+        "Còn {n} tin báo về người, phương tiện khả nghi chưa xử lý xong, đang tiếp tục xác "
+        "minh, làm rõ."
+    ),
+    "report.body.assess.cases_open": "Còn {n} vụ việc liên quan đến xuất nhập cảnh trái phép đang tiếp tục xử lý.",
+    "report.body.assess.cases_done": "Các vụ việc phát hiện trong kỳ đều đã được xử lý.",
     "report.figure.propaganda_sessions": "Buổi tuyên truyền",
     "report.figure.propaganda_attendees": "Lượt người dự tuyên truyền",
     "report.figure.security_teams": "Tổ tự quản an ninh",
@@ -506,6 +651,21 @@ CATALOG: dict[str, str] = {
     "report.figure.suspects_reported": "Người khả nghi được báo",
     "report.figure.no_incident": "Báo cáo không phát hiện",
     "report.xlsx.sheet.summary": "Tổng hợp",
+    "report.xlsx.sheet.info": "Thông tin chung",
+    "report.xlsx.annex.label": "Phụ lục",
+    "report.xlsx.annex.title": "Số liệu {title} theo từng đơn vị",
+    "report.xlsx.annex.attached": (
+        "(Kèm theo Báo cáo số        /BC-UBND ngày {day} tháng {month} năm {year} của {authority})"
+    ),
+    "report.xlsx.annex.period": "Kỳ báo cáo: {period}; số liệu tính đến {as_of}.",
+    "report.xlsx.annex.empty_note": (
+        "Ô để trống: đơn vị chưa báo cáo số liệu đó (không phải số 0). Tổng cộng chỉ cộng "
+        "số liệu các đơn vị đã báo cáo."
+    ),
+    "report.xlsx.group.results": "Kết quả thực hiện",
+    "report.xlsx.group.patrol": "Tuần tra, kiểm soát (theo nhật ký tuần tra)",
+    "report.xlsx.total": "Tổng cộng",
+    "report.xlsx.col.report_status": "Tình trạng báo cáo",
     "report.xlsx.sheet.progress": "Tiến độ",
     "report.xlsx.sheet.incidents": "Sự việc",
     "report.xlsx.sheet.remarks": "Khó khăn - Đề xuất",
@@ -568,13 +728,22 @@ CATALOG: dict[str, str] = {
     "report.summary.nobody": "<b>Tiến độ:</b> chưa có đơn vị nào gửi báo cáo (0/{expected}).",
     "report.summary.kind": "• {label}: {submitted}/{expected}",
     "report.summary.figures": "<b>Số liệu chính:</b>",
-    "report.summary.propaganda": "• Tuyên truyền: {sessions} buổi, {attendees} lượt người dự",
-    "report.summary.grassroots": "• Tổ tự quản: {teams} · camera: {cameras} · nhóm Zalo: {zalo}",
-    "report.summary.patrol": (
-        "• Tuần tra: {patrols} lượt, {forces} lượt người; kiểm tra {persons} người, "
-        "{vehicles} phương tiện"
-    ),
-    "report.summary.cases": "• Vụ việc đơn vị báo: phát hiện {detected}, đã xử lý {handled}",
+    "report.summary.propaganda": "• Tuyên truyền: {items}",
+    "report.summary.propaganda.sessions": "{value} buổi",
+    "report.summary.propaganda.attendees": "{value} lượt người dự",
+    "report.summary.grassroots": "• Cơ sở: {items}",
+    "report.summary.grassroots.teams": "{value} tổ tự quản",
+    "report.summary.grassroots.cameras": "{value} camera",
+    "report.summary.grassroots.zalo": "{value} nhóm Zalo",
+    "report.summary.patrol": "• Tuần tra: {items}",
+    "report.summary.patrol.patrols": "{value} lượt",
+    "report.summary.patrol.forces": "{value} lượt người",
+    "report.summary.patrol.persons": "kiểm tra {value} người",
+    "report.summary.patrol.vehicles": "{value} phương tiện",
+    "report.summary.cases": "• Vụ việc đơn vị báo: {items}",
+    "report.summary.cases.detected": "phát hiện {value}",
+    "report.summary.cases.handled": "đã xử lý {value}",
+    "report.no_data": "chưa có số liệu",
     "report.summary.incidents": "• Tin báo: {total} ({outcomes})",
     "report.summary.no_incidents": "• Tin báo: chưa có",
     "report.summary.remarks": "• Khó khăn: {difficulties} ý kiến · đề xuất: {proposals} ý kiến",

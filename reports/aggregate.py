@@ -113,7 +113,7 @@ def _aggregate(
     patrol = queries.read(conn, queries.patrol_query(commune_id, period, tz))
     incidents = queries.read(conn, queries.incident_query(commune_id, period, tz))
 
-    unit_rows = frames.unit_status(units, latest, revisions, deadline, tz)
+    unit_rows = frames.unit_status(units, latest, revisions, deadline, tz, also=patrol["unit_id"])
     results = frames.unit_results(
         unit_rows, frames.figure_table(figures), frames.figure_table(patrol)
     )

@@ -6,8 +6,10 @@ script is the reproducible starting point, following Decree 30/2020/NĐ-CP (Appe
 A4, margins 20/20/30/15 mm, Times New Roman 14 pt body, a borderless two-column header,
 ``BÁO CÁO`` + trích yếu, the signature block with Nơi nhận, page numbers from page 2.
 
-Narrative sentences are the template's defaults; figures, names and lists are jinja tags
-(``{{ … }}``; ``{%p … %}`` paragraphs are removed by docxtpl when rendered).
+The fixed sentences are the template's; the sentences that depend on the data are lists of
+paragraphs from :mod:`reports.narrative` (``{%p for p in … %}``), a placeholder among them
+highlighted in yellow. ``{%p … %}`` paragraphs are removed by docxtpl when rendered. The
+commune's own instruction is a real footnote (``word/footnotes.xml``, :mod:`reports.footnotes`).
 """
 
 from __future__ import annotations
@@ -19,15 +21,18 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+
+from reports import footnotes
 
 TEMPLATE = Path(__file__).parent / "templates" / "bao_cao.docx"
 FONT = "Times New Roman"
 HEADER_WIDTHS = (Cm(6.5), Cm(10.0))  # Mẫu 1.4, fitted to the 16.5 cm text width
 SIGNATURE_WIDTHS = (Cm(6.0), Cm(10.5))
+OWN_INSTRUCTION_NOTE = 1  # footnote id of the commune's own instruction
 
 Container = Any  # a Document or a table cell: both have add_paragraph()
 
@@ -324,15 +329,45 @@ def _heading(doc: Any, text: str) -> None:
     para(doc, text, bold=True, keep_next=True)
 
 
-def _list_or_default(doc: Any, name: str, defaults: list[str]) -> None:
-    para(doc, f"{{%p if {name} %}}")
-    para(doc, f"{{%p for item in {name} %}}")
-    para(doc, "{{ item }}")
-    para(doc, "{%p endfor %}")
+def _paragraphs(container: Container, name: str, *, size: float = 14) -> None:
+    """The paragraphs of one context list: a placeholder one is highlighted for the office."""
+    para(container, f"{{%p for p in {name} %}}")
+    para(container, "{%p if p.placeholder %}")
+    marked = para(container, "{{ p.text }}", size=size)
+    marked.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
+    para(container, "{%p else %}")
+    para(container, "{{ p.text }}", size=size)
+    para(container, "{%p endif %}")
+    para(container, "{%p endfor %}")
+
+
+def _leadership(doc: Any) -> None:
+    """Section 1. The commune's own instruction is cited in a real footnote (Sơn Mai's
+    footnote 1); without one, a highlighted gap asks the office for its number and date."""
+    _heading(doc, "1. Công tác lãnh đạo, chỉ đạo")
+    lead = "UBND {{ commune_name }} ban hành văn bản"
+    rest = (
+        " chỉ đạo các cơ quan, đơn vị, lực lượng chức năng triển khai nhiệm vụ; đưa nội dung "
+        "phòng, chống xuất nhập cảnh trái phép vào kế hoạch công tác bảo đảm an ninh, trật tự "
+        "thường xuyên."
+    )
+    para(doc, "{%p if own_instruction_note %}")
+    cited = para(doc, lead)
+    cited._p.append(footnotes.reference_run(OWN_INSTRUCTION_NOTE))
+    cited.add_run(rest).font.size = Pt(14)
     para(doc, "{%p else %}")
-    for text in defaults:
-        para(doc, text)
+    gap = para(doc, lead + " ")
+    missing = gap.add_run("{{ own_instruction_missing }}")
+    missing.font.size = Pt(14)
+    missing.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    gap.add_run(rest).font.size = Pt(14)
     para(doc, "{%p endif %}")
+    para(
+        doc,
+        "Giao nhiệm vụ và yêu cầu báo cáo kết quả đến {{ expected }} cơ quan, đơn vị, thôn; "
+        "xác định rõ trách nhiệm của người đứng đầu, gắn trách nhiệm quản lý địa bàn với công "
+        "tác phòng, chống xuất nhập cảnh trái phép.",
+    )
 
 
 def _body(doc: Any) -> None:
@@ -341,20 +376,7 @@ def _body(doc: Any) -> None:
         "Thực hiện {{ doc_type }} số {{ doc_number }} ngày {{ doc_date }} của {{ doc_issuer }} "
         "về việc {{ doc_summary }}. UBND {{ commune_name }} báo cáo kết quả thực hiện như sau:",
     )
-
-    _heading(doc, "1. Công tác lãnh đạo, chỉ đạo")
-    para(
-        doc,
-        "UBND {{ commune_name }} ban hành văn bản chỉ đạo các cơ quan, đơn vị, lực lượng chức "
-        "năng triển khai nhiệm vụ; đưa nội dung phòng, chống xuất nhập cảnh trái phép vào kế "
-        "hoạch công tác bảo đảm an ninh, trật tự thường xuyên.",
-    )
-    para(
-        doc,
-        "Giao nhiệm vụ và yêu cầu báo cáo kết quả đến {{ c.expected }} cơ quan, đơn vị, thôn; "
-        "xác định rõ trách nhiệm của người đứng đầu, gắn trách nhiệm quản lý địa bàn với công "
-        "tác phòng, chống xuất nhập cảnh trái phép.",
-    )
+    _leadership(doc)
 
     _heading(doc, "2. Kết quả triển khai thực hiện")
     para(doc, "a. Nâng cao trách nhiệm trong công tác quản lý địa bàn", keep_next=True)
@@ -364,54 +386,16 @@ def _body(doc: Any) -> None:
         "hiện, đấu tranh, ngăn chặn các biểu hiện nghi vấn liên quan đến hoạt động xuất nhập "
         "cảnh trái phép.",
     )
-    para(doc, "{%p if has_submissions %}")
-    para(
-        doc,
-        "Tính đến ngày {{ as_of }}, có {{ c.submitted }}/{{ c.expected }} cơ quan, đơn vị, thôn "
-        "gửi báo cáo kết quả thực hiện (đạt {{ c.submitted_pct }}), trong đó {{ c.on_time }} "
-        "đơn vị gửi đúng hạn, {{ c.late }} đơn vị gửi sau hạn ngày {{ deadline }}"
-        "{% if c.missing %}; còn {{ c.missing }} đơn vị chưa gửi báo cáo "
-        "({{ missing_names }}){% endif %}.",
-    )
-    para(
-        doc,
-        "Theo loại đơn vị: {% for k in by_kind %}{{ k.label }} {{ k.submitted }}/{{ k.expected }}"
-        "{% if not loop.last %}; {% endif %}{% endfor %}.",
-    )
-    para(
-        doc,
-        "Trên địa bàn có {{ f.foreigners_residing }} người nước ngoài cư trú, làm việc; các lực "
-        "lượng đã kiểm tra cư trú {{ f.residence_checks }} lượt.",
-    )
-    para(doc, "{%p else %}")
-    para(
-        doc,
-        "Tính đến ngày {{ as_of }}, chưa có đơn vị nào gửi báo cáo kết quả thực hiện "
-        "(0/{{ c.expected }} cơ quan, đơn vị, thôn).",
-    )
-    para(doc, "{%p endif %}")
+    # Who has reported goes to the annex and /summary; here only when the directive asks.
+    _paragraphs(doc, "completeness")
+    _paragraphs(doc, "residents")
 
     para(doc, "b. Phát huy sức mạnh tổng hợp của hệ thống chính trị", keep_next=True)
     para(
         doc,
         "Huy động sự vào cuộc đồng bộ của các ban, ngành, đoàn thể trong công tác tuyên truyền.",
     )
-    para(doc, "{%p if has_submissions %}")
-    para(
-        doc,
-        "Tổ chức {{ f.propaganda_sessions }} buổi tuyên truyền trực tiếp tại các thôn với "
-        "{{ f.propaganda_attendees }} lượt người tham dự, góp phần nâng cao nhận thức, tinh thần "
-        "cảnh giác của cán bộ, đảng viên và Nhân dân.",
-    )
-    para(
-        doc,
-        "Phát huy hiệu quả hoạt động của {{ f.security_teams }} tổ tự quản an ninh, "
-        "{{ f.cameras }} camera an ninh và {{ f.zalo_groups }} nhóm Zalo cộng đồng trong việc "
-        "cung cấp thông tin, phát hiện sớm các dấu hiệu nghi vấn.",
-    )
-    para(doc, "{%p else %}")
-    para(doc, "Chưa có số liệu tổng hợp do chưa có đơn vị nào gửi báo cáo.")
-    para(doc, "{%p endif %}")
+    _paragraphs(doc, "propaganda")
 
     para(doc, "c. Tăng cường công tác tuần tra, kiểm soát", keep_next=True)
     para(
@@ -419,87 +403,16 @@ def _body(doc: Any) -> None:
         "Công an xã chủ trì, phối hợp Ban Chỉ huy Quân sự xã, lực lượng dân quân và an ninh cơ sở "
         "tuần tra, kiểm soát thường xuyên.",
     )
-    para(doc, "{%p if has_patrols %}")
-    para(
-        doc,
-        "Trong kỳ, tổ chức {{ p.patrols }} lượt tuần tra, kiểm soát với {{ p.forces }} lượt "
-        "người tham gia (Công an {{ p.patrol_police }}, dân quân {{ p.patrol_militia }}, an ninh "
-        "cơ sở {{ p.patrol_security }}); kiểm tra {{ p.persons_checked }} người, "
-        "{{ p.vehicles_checked }} phương tiện, trong đó có {{ p.foreigners_checked }} người "
-        "nước ngoài.",
-    )
-    para(doc, "{%p endif %}")
-    para(doc, "{%p if incidents %}")
-    para(
-        doc,
-        "Tiếp nhận {{ incident_total }} tin báo về người, phương tiện khả nghi: "
-        "{{ incident_outcomes }}.",
-    )
-    para(doc, "{%p for i in incidents %}")
-    para(
-        doc,
-        "- Ngày {{ i.date }}, {{ i.unit }} báo: {{ i.summary }}"
-        "{% if i.location %} ({{ i.location }}){% endif %}; kết quả: {{ i.status }}.",
-    )
-    para(doc, "{%p endfor %}")
-    para(doc, "{%p endif %}")
-    para(doc, "{%p if no_cases %}")
-    para(
-        doc,
-        "Chưa phát hiện trường hợp xuất, nhập cảnh trái phép; tổ chức tuyên truyền, phổ biến dấu "
-        "hiệu nhận biết hành vi vi phạm cho người dân.",
-    )
-    para(doc, "{%p elif cases_detected %}")
-    para(
-        doc,
-        "Các đơn vị phát hiện {{ f.cases_detected }} vụ việc liên quan đến xuất nhập cảnh trái "
-        "phép, đã xử lý {{ f.cases_handled }} vụ việc.",
-    )
-    para(doc, "{%p endif %}")
+    _paragraphs(doc, "patrols")
+    _paragraphs(doc, "tips")
+    _paragraphs(doc, "cases")
 
     _heading(doc, "3. Đánh giá chung")
-    para(
-        doc,
-        "Công tác lãnh đạo, chỉ đạo được triển khai quyết liệt, chặt chẽ; nhận thức của cán bộ, "
-        "đảng viên và Nhân dân được nâng lên rõ rệt.",
-    )
-    para(
-        doc,
-        "Hoạt động phối hợp giữa Công an xã, Ban CHQS xã và lực lượng an ninh cơ sở ngày càng "
-        "chặt chẽ, phát huy hiệu quả.",
-    )
-    para(
-        doc,
-        "Phong trào toàn dân bảo vệ an ninh Tổ quốc gắn với nhiệm vụ phòng, chống xuất nhập cảnh "
-        "trái phép ngày càng lan tỏa.",
-    )
-
+    _paragraphs(doc, "assessment")
     _heading(doc, "4. Khó khăn, hạn chế")
-    _list_or_default(
-        doc,
-        "difficulties",
-        [
-            "Địa bàn xã rộng, địa hình phức tạp, giao thông đi lại khó khăn.",
-            "Lực lượng trực tiếp làm nhiệm vụ còn mỏng, trang thiết bị phục vụ công tác tuần "
-            "tra, kiểm soát còn hạn chế.",
-            "Công tác tuyên truyền mặc dù đã triển khai nhưng một bộ phận người dân chưa thật sự "
-            "quan tâm, còn chủ quan, mất cảnh giác.",
-        ],
-    )
-
+    _paragraphs(doc, "difficulties")
     _heading(doc, "5. Kiến nghị, đề xuất")
-    _list_or_default(
-        doc,
-        "proposals",
-        [
-            "Đề nghị Công an tỉnh tiếp tục quan tâm, chỉ đạo, hướng dẫn nghiệp vụ cho Công an xã "
-            "trong công tác nắm tình hình, xử lý vi phạm liên quan đến xuất nhập cảnh trái phép.",
-            "Hỗ trợ phương tiện, trang thiết bị phục vụ tuần tra, giám sát tại các khu vực trọng "
-            "điểm.",
-            "Xem xét tổ chức các lớp tập huấn, bồi dưỡng nghiệp vụ cho lực lượng Công an xã và "
-            "các tổ an ninh cơ sở.",
-        ],
-    )
+    _paragraphs(doc, "proposals")
     para(
         doc,
         "Nay UBND {{ commune_name }} báo cáo để Công an tỉnh nắm, chỉ đạo./.",
@@ -513,13 +426,10 @@ def _signature(doc: Any) -> None:
     left, right = table.rows[0].cells
     block: dict[str, Any] = {"indent": False, "before": 0, "single": True}
     para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=LEFT, **block)
-    for line in (
-        "- Công an tỉnh (Phòng Quản lý xuất nhập cảnh);",
-        "- TT. Đảng ủy, HĐND xã;",
-        "- CT, các PCT UBND xã;",
-        "- Lưu: VT.",
-    ):
-        para(left, line, size=11, align=LEFT, **block)
+    # The directive's own list (Sơn Mai sends to 6), else the default one.
+    para(left, "{%p for line in recipients %}", size=11, align=LEFT, **block)
+    para(left, "{{ line }}", size=11, align=LEFT, **block)
+    para(left, "{%p endfor %}", size=11, align=LEFT, **block)
     para(right, "{{ signer_authority }}", bold=True, align=CENTER, **block)
     para(right, "{{ signer_title }}", bold=True, align=CENTER, **block)
     for _ in range(5):  # room for the signature and the seal (about 3 cm)
@@ -541,6 +451,7 @@ def build(path: Path = TEMPLATE) -> Path:
     _title(doc)
     _body(doc)
     _signature(doc)
+    footnotes.add_footnotes_part(doc, {OWN_INSTRUCTION_NOTE: "{{ own_instruction_note }}"})
     props = doc.core_properties
     props.title = "Báo cáo kết quả thực hiện"
     props.author = "Tin Báo"

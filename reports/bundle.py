@@ -14,8 +14,9 @@ from sqlmodel import Session
 
 from bot.core.periods import Period
 from bot.settings import Settings
+from reports.meta import commune_report_meta, report_commune
 from reports.scope import directive_period
-from storage.models import Commune, Directive
+from storage.models import Directive
 
 if TYPE_CHECKING:
     from reports.aggregate import Aggregate
@@ -59,7 +60,7 @@ def build_bundle(
 
     with Session(engine) as session:
         directive = session.get(Directive, directive_id)
-        commune = session.get(Commune, directive.commune_id) if directive is not None else None
+        commune = report_commune(session, directive) if directive else None
     if directive is None or commune is None:
         raise LookupError("directive or commune missing")
     period = directive_period(directive, period_key)
@@ -67,14 +68,10 @@ def build_bundle(
     stem = f"{safe_name(directive.number)}_{safe_name(period_key)}"
     folder = out_dir or settings.reports_dir / now.astimezone(settings.tz).strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
-    docx = render_report(
-        agg,
-        commune,
-        directive,
-        settings,
-        folder / f"bao-cao_{stem}.docx",
-        report_date=now.astimezone(settings.tz).date(),
+    meta = commune_report_meta(
+        commune, directive, settings, report_date=now.astimezone(settings.tz).date()
     )
-    xlsx = write_annex(agg, folder / f"phu-luc_{stem}.xlsx")
+    docx = render_report(agg, meta, folder / f"bao-cao_{stem}.docx")
+    xlsx = write_annex(agg, meta, folder / f"phu-luc_{stem}.xlsx")
     chart = render_chart(agg, folder / f"bieu-do_{stem}.png")
     return ReportBundle(agg, period, summary_text(agg, directive, period), docx, xlsx, chart)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from bot.core.periods import Period
 from bot.text import fold
+from reports import prose
 from reports.results import (
     KIND_ORDER,
     STATUS_ORDER,
@@ -27,7 +28,6 @@ from reports.results import (
 # Answers people type instead of skipping an optional question ("không" = none); listing
 # them as a difficulty or proposal in an official report would be wrong.
 _NOTHING = frozenset({"khong", "khong co", "khong co gi", "ko", "k", "khong co y kien", "-", "."})
-_SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -53,9 +53,19 @@ def order_units(units: pd.DataFrame, target_kinds: list[str]) -> pd.DataFrame:
 
 
 def unit_status(
-    units: pd.DataFrame, latest: pd.DataFrame, revisions: pd.DataFrame, deadline: date, tz: ZoneInfo
+    units: pd.DataFrame,
+    latest: pd.DataFrame,
+    revisions: pd.DataFrame,
+    deadline: date,
+    tz: ZoneInfo,
+    also: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """One row per unit that is expected or reported: status, first/last times, filer."""
+    """One row per unit that is expected, reported, or is in ``also`` (unit ids with other
+    figures, e.g. patrol logs): status, first/last times, filer.
+
+    A unit whose patrols are in the totals must have its own row, or the annex's rows
+    would not add up to its totals row.
+    """
     latest = latest.merge(revisions, on="submission_id", how="left")
     first = pd.concat([utc(latest["first_at"]), utc(latest["rev_first_at"])], axis=1).min(axis=1)
     latest = latest.assign(first_at=first, updated_at=utc(latest["updated_at"]))
@@ -73,7 +83,8 @@ def unit_status(
     )
     df = units.merge(per_unit, on="unit_id", how="left")
     df["n"] = df["n"].fillna(0).astype("int64")
-    df = df[df["expected"] | (df["n"] > 0)].copy()
+    extra = df["unit_id"].isin(also) if also is not None else False
+    df = df[df["expected"] | (df["n"] > 0) | extra].copy()
     df["first_at"] = utc(df["first_at"])
     df["last_at"] = utc(df["last_at"])
     # On time = first filed before local midnight after the deadline day.
@@ -94,38 +105,50 @@ def unit_figures(figures: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
 
 
 def figure_table(df: pd.DataFrame) -> dict[int, dict[str, int]]:
-    """{unit_id: {key: value}} from a (unit_id, key, value) frame."""
+    """{unit_id: {key: value}} from a (unit_id, key, value) frame.
+
+    Only the keys a unit reported: a figure row exists only for an answered question, so a
+    key a unit skipped (or was never asked) stays absent — never filled in as 0.
+    """
     if df.empty:
         return {}
-    wide = df.pivot_table(index="unit_id", columns="key", values="value", aggfunc="sum")
-    wide = wide.fillna(0).astype("int64")
-    table: dict[Any, dict[Any, Any]] = wide.to_dict("index")
-    return {int(uid): {str(k): int(v) for k, v in row.items()} for uid, row in table.items()}
+    sums = df.groupby(["unit_id", "key"])["value"].sum()
+    table: dict[int, dict[str, int]] = {}
+    rows: list[Any] = list(sums.reset_index().itertuples(index=False))
+    for r in rows:
+        table.setdefault(int(r.unit_id), {})[str(r.key)] = int(r.value)
+    return table
 
 
 def totals(df: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, int]:
-    """Sum per key; ``keys`` are always present (0 when nobody reported them)."""
-    sums = df.groupby("key")["value"].sum() if not df.empty else pd.Series(dtype="int64")
-    out = dict.fromkeys(keys, 0)
-    out.update({str(k): int(v) for k, v in sums.items()})
-    return out
+    """Sum per key someone reported, ``keys`` first in their order, then any other key.
+
+    A key nobody reported is absent: "0 camera" would claim a count no one gave.
+    """
+    if df.empty:
+        return {}
+    sums = {str(k): int(v) for k, v in df.groupby("key")["value"].sum().items()}
+    order = [k for k in keys if k in sums] + sorted(k for k in sums if k not in keys)
+    return {k: sums[k] for k in order}
 
 
 def remarks(latest: pd.DataFrame, column: str) -> tuple[Remark, ...]:
-    """Collect one free-text answer; merge texts equal after whitespace/case folding.
+    """Collect one free-text answer; merge points equal but for case, spaces and marks.
 
     A merged remark keeps the wording of the unit that filed first (later ones often copy
-    it more loosely) and lists its units in the report's unit order.
+    it more loosely) and lists its units in the report's unit order; remarks raised by more
+    units come first.
     """
     if latest.empty:
         return ()
     texts = latest[["unit_name", "order", "first_at", column]].dropna(subset=[column]).copy()
     if texts.empty:
         return ()
-    texts["text"] = texts[column].astype(str).str.normalize("NFC")
-    texts["text"] = texts["text"].str.replace(_SPACES, " ", regex=True).str.strip()
-    texts["norm"] = texts["text"].str.casefold()
-    texts = texts[(texts["text"] != "") & ~texts["text"].map(fold).isin(_NOTHING)]
+    # One row per point: an answer listing several ('- a\n- b') gives several remarks.
+    texts["text"] = texts[column].astype(str).map(prose.items)
+    texts = texts.explode("text").dropna(subset=["text"])
+    texts["norm"] = texts["text"].map(prose.merge_key)
+    texts = texts[(texts["norm"] != "") & ~texts["norm"].map(fold).isin(_NOTHING)]
     by_order = texts.sort_values("order", kind="stable").drop_duplicates(["norm", "unit_name"])
     units: dict[Any, list[str]] = (
         by_order.groupby("norm", sort=False)["unit_name"].agg(list).to_dict()
@@ -136,7 +159,9 @@ def remarks(latest: pd.DataFrame, column: str) -> tuple[Remark, ...]:
         .first()
         .to_dict()
     )
-    return tuple(Remark(str(wording[norm]), tuple(names)) for norm, names in units.items())
+    merged = [Remark(str(wording[norm]), tuple(names)) for norm, names in units.items()]
+    # What most units raise comes first (stable: ties keep the report's unit order).
+    return tuple(sorted(merged, key=lambda r: -len(r.units)))
 
 
 def _none(value: Any) -> Any:
@@ -209,6 +234,7 @@ def incident_items(df: pd.DataFrame) -> list[IncidentItem]:
     return [
         IncidentItem(
             id=int(r.id),
+            form_id=str(r.form_id),
             status=str(r.status),
             summary=str(r.summary or ""),
             location_text=_none(r.location_text),

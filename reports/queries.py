@@ -226,6 +226,7 @@ def incident_query(commune_id: int, period: Period, tz: ZoneInfo) -> AnySelect:
     return (
         select(
             col(Incident.id).label("id"),
+            col(Submission.form_id).label("form_id"),
             col(Incident.status).label("status"),
             col(Incident.summary).label("summary"),
             col(Incident.location_text).label("location_text"),
@@ -240,6 +241,7 @@ def incident_query(commune_id: int, period: Period, tz: ZoneInfo) -> AnySelect:
             events.c.at.label("changed_at"),
         )
         .join(Unit, col(Unit.id) == col(Incident.unit_id))
+        .join(Submission, col(Submission.id) == col(Incident.submission_id))
         .join(reporter, col(reporter.id) == col(Incident.reporter_member_id))
         .outerjoin(events, and_(events.c.incident_id == col(Incident.id), events.c.rn == 1))
         .outerjoin(changer, col(changer.id) == events.c.member_id)

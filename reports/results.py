@@ -18,7 +18,8 @@ DIFFICULTY_KEY = "kho_khan"
 PROPOSAL_KEY = "de_xuat"
 PATROL_DATE_KEY = "ngay"
 
-#: Figure keys the report always shows (0 when nobody reported them), in report order.
+#: The figure keys the report knows, in report order (the annex has a column for each, so
+#: every commune's annex lines up). A key nobody reported is absent from the totals.
 RESULT_FIGURES = (
     "propaganda_sessions",
     "propaganda_attendees",
@@ -101,13 +102,21 @@ class UnitResult:
     version: int | None
     submissions: int
     member_name: str | None
+    #: Only the keys this unit reported (a skipped or never-asked question is absent, not 0).
     figures: Mapping[str, int] = field(default_factory=dict)
     patrol: Mapping[str, int] = field(default_factory=dict)
+
+
+def reported_sum(figures: Mapping[str, int], *keys: str) -> int | None:
+    """The sum of those ``keys`` someone reported; None when nobody reported any of them."""
+    present = [figures[k] for k in keys if k in figures]
+    return sum(present) if present else None
 
 
 @dataclass(frozen=True)
 class IncidentItem:
     id: int
+    form_id: str  # the form the tip came in through (suspicious person, patrol finding…)
     status: str
     summary: str
     location_text: str | None
@@ -141,6 +150,8 @@ class Aggregate:
     completeness: Completeness
     by_kind: tuple[KindCompleteness, ...]
     units: tuple[UnitResult, ...]
+    #: Totals of the keys at least one unit reported; a key nobody reported is absent, so
+    #: nothing ever prints it as 0 (``reported_sum`` and ``.get(key)`` give None).
     figures: Mapping[str, int]
     patrol: Mapping[str, int]
     incidents_by_status: Mapping[str, int]
@@ -157,6 +168,14 @@ class Aggregate:
     @property
     def past_deadline(self) -> bool:
         return self.now.astimezone(self.tz).date() > self.deadline
+
+    @property
+    def false_reports(self) -> int:
+        return sum(i.status == IncidentStatus.FALSE_REPORT for i in self.incidents)
+
+    def real_incidents(self) -> tuple[IncidentItem, ...]:
+        """Tips not found to be false (a false report is counted apart, never listed)."""
+        return tuple(i for i in self.incidents if i.status != IncidentStatus.FALSE_REPORT)
 
     def missing_units(self) -> tuple[UnitResult, ...]:
         return tuple(u for u in self.units if u.expected and u.status is UnitStatus.MISSING)

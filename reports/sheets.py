@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -68,7 +69,9 @@ def write_table(
     bold = Font(bold=True)
     widths = [len(h) for h in headers]
     for col, header in enumerate(headers, 1):
-        ws.cell(row=start_row, column=col, value=header).font = bold
+        cell = ws.cell(row=start_row, column=col, value=header)
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
     row_no = start_row
     for row_no, row in enumerate(rows, start_row + 1):
         for col, raw in enumerate(row, 1):
@@ -101,3 +104,20 @@ def write_table(
     if freeze and start_row == 1:
         ws.freeze_panes = "A2"
     return row_no + 1
+
+
+def print_setup(ws: Any, *, title_rows: str | None = "1:1") -> None:
+    """A4 landscape, one page wide (as many tall as it takes), ``title_rows`` repeated on
+    every page and the page number at the top centre (an annex numbers its own pages)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3  # the page number clears row 1
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddHeader.center.text = "&P"

@@ -12,6 +12,7 @@ from bot.core.periods import Period
 from bot.messages import t
 from reports.aggregate import Aggregate
 from reports.fmt import dmy, vn_int, vn_pct
+from reports.results import reported_sum
 from storage.models import Directive
 
 LIMIT = 4096
@@ -69,35 +70,8 @@ def summary_text(aggregate: Aggregate, directive: Directive, period: Period) -> 
         )
         for k in agg.by_kind
     ]
-    f, p = agg.figures, agg.patrol
+    lines += ["", t("report.summary.figures"), *_figure_lines(agg)]
     lines += [
-        "",
-        t("report.summary.figures"),
-        t(
-            "report.summary.propaganda",
-            sessions=vn_int(f.get("propaganda_sessions", 0)),
-            attendees=vn_int(f.get("propaganda_attendees", 0)),
-        ),
-        t(
-            "report.summary.grassroots",
-            teams=vn_int(f.get("security_teams", 0)),
-            cameras=vn_int(f.get("cameras", 0)),
-            zalo=vn_int(f.get("zalo_groups", 0)),
-        ),
-        t(
-            "report.summary.patrol",
-            patrols=vn_int(p.get("patrols", 0)),
-            forces=vn_int(
-                p.get("patrol_police", 0) + p.get("patrol_militia", 0) + p.get("patrol_security", 0)
-            ),
-            persons=vn_int(p.get("persons_checked", 0)),
-            vehicles=vn_int(p.get("vehicles_checked", 0)),
-        ),
-        t(
-            "report.summary.cases",
-            detected=vn_int(f.get("cases_detected", 0)),
-            handled=vn_int(f.get("cases_handled", 0)),
-        ),
         _incidents_line(agg),
         t(
             "report.summary.remarks",
@@ -112,6 +86,55 @@ def summary_text(aggregate: Aggregate, directive: Directive, period: Period) -> 
         frame = len(head) + len(t(key, count=len(missing), names=""))
         lines += ["", t(key, count=len(missing), names=_names(missing, LIMIT - frame))]
     return "\n".join(lines)
+
+
+#: The figure lines of the summary: (line key, [(item key, figure keys summed)]).
+_LINES: tuple[tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = (
+    (
+        "report.summary.propaganda",
+        "figures",
+        (("sessions", ("propaganda_sessions",)), ("attendees", ("propaganda_attendees",))),
+    ),
+    (
+        "report.summary.grassroots",
+        "figures",
+        (
+            ("teams", ("security_teams",)),
+            ("cameras", ("cameras",)),
+            ("zalo", ("zalo_groups",)),
+        ),
+    ),
+    (
+        "report.summary.patrol",
+        "patrol",
+        (
+            ("patrols", ("patrols",)),
+            ("forces", ("patrol_police", "patrol_militia", "patrol_security")),
+            ("persons", ("persons_checked",)),
+            ("vehicles", ("vehicles_checked",)),
+        ),
+    ),
+    (
+        "report.summary.cases",
+        "figures",
+        (("detected", ("cases_detected",)), ("handled", ("cases_handled",))),
+    ),
+)
+
+
+def _figure_lines(agg: Aggregate) -> list[str]:
+    """One line per group; a figure nobody reported is left out (never shown as 0), and a
+    group nobody reported says 'chưa có số liệu'."""
+    out = []
+    for line_key, source, items in _LINES:
+        figures = agg.figures if source == "figures" else agg.patrol
+        parts = [
+            t(f"{line_key}.{name}", value=vn_int(value))
+            for name, keys in items
+            if (value := reported_sum(figures, *keys)) is not None
+        ]
+        out.append(t(line_key, items=", ".join(parts) if parts else t("report.no_data")))
+    return out
 
 
 def _incidents_line(agg: Aggregate) -> str:

@@ -1,4 +1,10 @@
-"""The report's XLSX annex (openpyxl): summary, progress, incidents, remarks, one sheet per unit.
+"""The report's XLSX annex (openpyxl): the unit × figure table, then general information,
+progress, incidents, remarks and one sheet per unit.
+
+The first sheet ("Tổng hợp") is the one the province adds up: one row per unit, one column
+per known figure (the same columns in every commune's annex), a totals row of SUM formulas,
+the annex title citing the report, and print setup (A4 landscape, header rows repeated,
+one page wide). A figure a unit did not report is an empty cell, never 0.
 
 Times are shown as the commune sees them: aware UTC values become naive local datetimes
 in real date cells (dd/mm/yyyy hh:mm), so sorting and filtering work in Excel.
@@ -6,10 +12,13 @@ in real date cells (dd/mm/yyyy hh:mm), so sorting and filtering work in Excel.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 
 from bot.messages import CATALOG, t
 from reports.aggregate import (
@@ -19,8 +28,19 @@ from reports.aggregate import (
     Completeness,
     UnitResult,
 )
-from reports.fmt import local_naive
-from reports.sheets import Percent, sheet_name, write_table
+from reports.fmt import decree_date_parts, dmy_hm, local_naive
+from reports.meta import ReportMeta
+from reports.sheets import Percent, clean, print_setup, sheet_name, write_table
+
+TABLE_FONT = "Times New Roman"
+_THIN = Side(style="thin", color="000000")
+_GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_FIXED_WIDTHS = (5, 26, 17, 12)  # STT, unit, kind, status
+_LINE_HEIGHT = 16  # points per line of 12 pt text: rows are sized, since not every viewer
+# grows a row for wrapped text
+_FIGURE_WIDTH = 9
+HEADER_ROWS = (5, 6)  # group row, figure row: repeated on every printed page
+FIRST_UNIT_ROW = 7
 
 
 def figure_label(key: str) -> str:
@@ -51,7 +71,144 @@ def _rate_row(label: str, rate: Completeness) -> list[Any]:
     ]
 
 
-def _summary(ws: Any, agg: Aggregate) -> None:
+def figure_columns(agg: Aggregate) -> tuple[list[str], list[str]]:
+    """The table's result and patrol columns: every known key, then any other key reported."""
+
+    def keys(known: tuple[str, ...], per_unit: list[Any]) -> list[str]:
+        extra = sorted({k for figures in per_unit for k in figures} - set(known))
+        return [*known, *extra]
+
+    return (
+        keys(RESULT_FIGURES, [u.figures for u in agg.units]),
+        keys(PATROL_FIGURES, [u.patrol for u in agg.units]),
+    )
+
+
+def status_label(unit: UnitResult) -> str:
+    if not unit.expected and not unit.submissions:
+        return t("report.status.not_expected")
+    return t(f"report.status.{unit.status}")
+
+
+def _font(**kw: Any) -> Font:
+    return Font(name=TABLE_FONT, size=kw.pop("size", 12), **kw)
+
+
+def _title_rows(ws: Any, agg: Aggregate, meta: ReportMeta, width: int) -> None:
+    day, month, year = decree_date_parts(meta.report_date)
+    lines = [
+        (t("report.xlsx.annex.label"), _font(bold=True, size=13)),
+        (t("report.xlsx.annex.title", title=meta.title).upper(), _font(bold=True, size=13)),
+        (
+            t(
+                "report.xlsx.annex.attached",
+                day=day,
+                month=month,
+                year=year,
+                authority=t("report.authority", name=meta.authority_name),
+            ),
+            _font(italic=True),
+        ),
+        (
+            t(
+                "report.xlsx.annex.period",
+                period=agg.period.label(),
+                as_of=dmy_hm(agg.now, agg.tz),
+            ),
+            _font(italic=True, size=11),
+        ),
+    ]
+    last = get_column_letter(width)
+    for row, (text, font) in enumerate(lines, 1):
+        ws.merge_cells(f"A{row}:{last}{row}")
+        cell = ws.cell(row=row, column=1, value=clean(text))
+        cell.font = font
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[2].height = 36
+
+
+def _header(ws: Any, groups: list[tuple[str, list[str]]]) -> int:
+    """The two header rows; returns the number of columns."""
+    top, bottom = HEADER_ROWS
+    fixed = [_col("no"), _col("unit"), _col("kind"), t("report.xlsx.col.report_status")]
+    for col, label in enumerate(fixed, 1):
+        ws.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
+        ws.cell(row=top, column=col, value=label)
+    col = len(fixed) + 1
+    for label, keys in groups:
+        ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + len(keys) - 1)
+        ws.cell(row=top, column=col, value=label)
+        for key in keys:
+            ws.cell(row=bottom, column=col, value=figure_label(key))
+            col += 1
+    width = col - 1
+    for row in HEADER_ROWS:
+        for c in range(1, width + 1):
+            cell = ws.cell(row=row, column=c)
+            cell.font = _font(bold=True, size=11)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = _GRID
+    ws.row_dimensions[bottom].height = 78
+    return width
+
+
+def _unit_table(ws: Any, agg: Aggregate, meta: ReportMeta) -> None:
+    """Sheet 1: one row per unit, one column per figure, a totals row the province can add."""
+    result_keys, patrol_keys = figure_columns(agg)
+    groups = [
+        (t("report.xlsx.group.results"), result_keys),
+        (t("report.xlsx.group.patrol"), patrol_keys),
+    ]
+    width = len(_FIXED_WIDTHS) + len(result_keys) + len(patrol_keys)
+    _title_rows(ws, agg, meta, width)
+    _header(ws, groups)
+    row = FIRST_UNIT_ROW
+    for n, unit in enumerate(agg.units, 1):
+        values: list[Any] = [n, unit.name, t(f"report.kind.{unit.kind}"), status_label(unit)]
+        values += [unit.figures.get(k) for k in result_keys]  # None: not reported → empty
+        values += [unit.patrol.get(k) for k in patrol_keys]
+        lines = max(math.ceil(len(str(values[i])) / (_FIXED_WIDTHS[i] * 1.15)) for i in (1, 2, 3))
+        ws.row_dimensions[row].height = _LINE_HEIGHT * max(lines, 1)
+        for col, value in enumerate(values, 1):
+            cell = ws.cell(row=row, column=col, value=clean(value))
+            cell.font = _font()
+            cell.border = _GRID
+            cell.alignment = Alignment(
+                vertical="center",
+                wrap_text=col in (2, 3, 4),
+                horizontal="center" if col == 1 else None,
+            )
+            if col > len(_FIXED_WIDTHS):
+                cell.number_format = "#,##0"
+        row += 1
+    last_unit = row - 1
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_FIXED_WIDTHS))
+    ws.cell(row=row, column=1, value=t("report.xlsx.total"))
+    reported = {k for u in agg.units for k in u.figures} | {k for u in agg.units for k in u.patrol}
+    for col, key in enumerate([*result_keys, *patrol_keys], len(_FIXED_WIDTHS) + 1):
+        letter = get_column_letter(col)
+        if key in reported and last_unit >= FIRST_UNIT_ROW:
+            # A formula, so a corrected cell updates the total; a column nobody reported
+            # stays empty (SUM of empty cells would print 0).
+            ws.cell(
+                row=row, column=col, value=f"=SUM({letter}{FIRST_UNIT_ROW}:{letter}{last_unit})"
+            )
+    for col in range(1, width + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.font = _font(bold=True)
+        cell.border = _GRID
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        if col > len(_FIXED_WIDTHS):
+            cell.number_format = "#,##0"
+    note = ws.cell(row=row + 2, column=1, value=t("report.xlsx.annex.empty_note"))
+    note.font = _font(italic=True, size=11)
+    for col, w in enumerate([*_FIXED_WIDTHS, *[_FIGURE_WIDTH] * (width - len(_FIXED_WIDTHS))], 1):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    ws.freeze_panes = ws.cell(row=FIRST_UNIT_ROW, column=3).coordinate
+    print_setup(ws, title_rows=f"{HEADER_ROWS[0]}:{HEADER_ROWS[1]}")
+
+
+def _info(ws: Any, agg: Aggregate) -> None:
     c = agg.completeness
     rows: list[list[Any]] = [
         [t("report.xlsx.info.directive"), agg.directive_number],
@@ -63,18 +220,14 @@ def _summary(ws: Any, agg: Aggregate) -> None:
         [_col("on_time"), c.on_time],
         [_col("late"), c.late],
         [_col("missing"), c.missing],
-    ]
-    rows += [
         [_col("submitted_pct"), Percent(c.submitted_pct / 100)],
         [_col("on_time_pct"), Percent(c.on_time_pct / 100)],
     ]
-    figures = [[figure_label(k), v] for k, v in _ordered(agg.figures, RESULT_FIGURES)]
-    figures += [[figure_label(k), v] for k, v in _ordered(agg.patrol, PATROL_FIGURES)]
-    figures += [
+    rows += [
         [t("report.xlsx.info.incidents", status=t(f"incident.status.{s}")), n]
         for s, n in agg.incidents_by_status.items()
     ]
-    write_table(ws, [_col("item"), _col("value")], rows + figures)
+    write_table(ws, [_col("item"), _col("value")], rows)
 
 
 def _progress(ws: Any, agg: Aggregate) -> None:
@@ -93,7 +246,7 @@ def _progress(ws: Any, agg: Aggregate) -> None:
             i,
             u.name,
             t(f"report.kind.{u.kind}"),
-            t(f"report.status.{u.status}"),
+            status_label(u),
             u.member_name or "",
             local_naive(u.first_submitted_at, agg.tz),
             local_naive(u.last_updated_at, agg.tz),
@@ -170,7 +323,7 @@ def _unit(ws: Any, unit: UnitResult, agg: Aggregate) -> None:
     rows: list[list[Any]] = [
         [_col("unit"), unit.name],
         [_col("kind"), t(f"report.kind.{unit.kind}")],
-        [_col("status"), t(f"report.status.{unit.status}")],
+        [_col("status"), status_label(unit)],
         [_col("member"), unit.member_name or ""],
         [_col("first"), local_naive(unit.first_submitted_at, agg.tz)],
         [_col("last"), local_naive(unit.last_updated_at, agg.tz)],
@@ -182,19 +335,29 @@ def _unit(ws: Any, unit: UnitResult, agg: Aggregate) -> None:
     write_table(ws, [_col("item"), _col("value")], rows)
 
 
-def write_annex(agg: Aggregate, out_path: Path) -> Path:
+def write_annex(agg: Aggregate, meta: ReportMeta, out_path: Path) -> Path:
     """Write the annex workbook to ``out_path`` (parents created) and return the path."""
     wb = Workbook()
+    wb.calculation.fullCalcOnLoad = True  # openpyxl stores formulas without their values
     taken: set[str] = set()
     first = wb.active
     assert first is not None
     first.title = sheet_name(t("report.xlsx.sheet.summary"), taken)
-    _summary(first, agg)
-    _progress(wb.create_sheet(sheet_name(t("report.xlsx.sheet.progress"), taken)), agg)
-    _incidents(wb.create_sheet(sheet_name(t("report.xlsx.sheet.incidents"), taken)), agg)
-    _remarks(wb.create_sheet(sheet_name(t("report.xlsx.sheet.remarks"), taken)), agg)
+    _unit_table(first, agg, meta)
+    sheets = [
+        ("report.xlsx.sheet.info", _info),
+        ("report.xlsx.sheet.progress", _progress),
+        ("report.xlsx.sheet.incidents", _incidents),
+        ("report.xlsx.sheet.remarks", _remarks),
+    ]
+    for key, write in sheets:
+        ws = wb.create_sheet(sheet_name(t(key), taken))
+        write(ws, agg)
+        print_setup(ws)
     for unit in agg.units:
-        _unit(wb.create_sheet(sheet_name(unit.name, taken)), unit, agg)
+        ws = wb.create_sheet(sheet_name(unit.name, taken))
+        _unit(ws, unit, agg)
+        print_setup(ws)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(str(out_path))
     return out_path

@@ -15,7 +15,13 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from storage.directives import DirectiveFields, SaveOutcome, save_directive
+from storage.directives import (
+    DirectiveFields,
+    OwnInstruction,
+    SaveOutcome,
+    find_directive,
+    save_directive,
+)
 from storage.enums import Recurrence, UnitKind
 from storage.models import Commune, Directive
 
@@ -59,6 +65,18 @@ def fields_of(directive: Directive) -> DirectiveFields:
         unit_deadline=directive.unit_deadline,
         report_deadline=directive.report_deadline,
         reminder_offsets_days=tuple(directive.reminder_offsets_days),
+        report_recipients=tuple(directive.report_recipients),
+        report_completeness=directive.report_completeness,
+    )
+
+
+def own_instruction_of(directive: Directive) -> OwnInstruction | None:
+    if directive.own_instruction_number is None or directive.own_instruction_date is None:
+        return None
+    return OwnInstruction(
+        directive.own_instruction_number,
+        directive.own_instruction_date,
+        directive.own_instruction_summary,
     )
 
 
@@ -84,8 +102,21 @@ def cascade_to_commune(session: Session, commune: Commune) -> int:
 
 
 def _copy_to(session: Session, province: Directive, commune: Commune) -> int:
+    """Bring the commune's copy in line with the province directive. What belongs to the
+    commune — its own instruction, its report's Nơi nhận and layout — stays the commune's."""
     assert commune.id is not None and province.id is not None
-    _row, outcome = save_directive(session, fields_of(province), commune.id, parent_id=province.id)
+    inherited = fields_of(province)
+    copy = find_directive(session, commune.id, province.number)
+    if copy is not None:
+        inherited = replace(
+            inherited,
+            own_instruction=own_instruction_of(copy),
+            report_recipients=tuple(copy.report_recipients),
+            report_completeness=copy.report_completeness,
+        )
+    else:
+        inherited = replace(inherited, own_instruction=None, report_recipients=())
+    _row, outcome = save_directive(session, inherited, commune.id, parent_id=province.id)
     return 1 if outcome == "created" else 0
 
 

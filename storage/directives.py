@@ -20,10 +20,16 @@ from bot.text import fold
 from storage.enums import Recurrence, UnitKind
 from storage.models import Directive
 from storage.scope import Reach
-from storage.vocab import format_date, kind_choices, parse_unit_kind
+from storage.vocab import format_date, kind_choices, parse_date, parse_unit_kind
 
 SaveOutcome = Literal["created", "updated", "unchanged"]
 _FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_DOC_NUMBER = re.compile(r"^[0-9A-Za-zĐđ]+/[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-]*$")
+#: Bullets and closing marks people paste with a Nơi nhận line; the report adds its own.
+_RECIPIENT_TRIM = "-–—•+*;,. \t"
+MAX_RECIPIENTS = 15
+MAX_RECIPIENT_LENGTH = 200
+MAX_OWN_SUMMARY_LENGTH = 300
 _RECURRENCE_WORDS = {
     "mot lan": Recurrence.NONE,
     "khong": Recurrence.NONE,
@@ -43,6 +49,15 @@ class DirectiveError(Exception):
 
 
 @dataclass(frozen=True)
+class OwnInstruction:
+    """The commune's own document passing the directive on (cited in the report's footnote)."""
+
+    number: str  # '180/UBND-VP'
+    issued_on: date
+    summary: str | None = None  # its trích yếu
+
+
+@dataclass(frozen=True)
 class DirectiveFields:
     number: str
     issued_on: date
@@ -55,6 +70,9 @@ class DirectiveFields:
     unit_deadline: date | None = None
     report_deadline: date | None = None
     reminder_offsets_days: tuple[int, ...] = field(default=(3, 1, 0))
+    own_instruction: OwnInstruction | None = None
+    report_recipients: tuple[str, ...] = ()  # Nơi nhận lines; empty: the default list
+    report_completeness: bool = False  # the report body says how many units reported
 
 
 def parse_targets(text: str) -> tuple[UnitKind, ...]:
@@ -87,6 +105,43 @@ def parse_recurrence(text: str) -> Recurrence:
     raise DirectiveError("directive.error.unknown_recurrence", value=text)
 
 
+def parse_own_instruction(text: str, summary: str | None = None) -> OwnInstruction:
+    """'180/UBND-VP 03/09/2025' (or '… ngày 03/09/2025') → number and date; else raises."""
+    words = " ".join(text.split()).split(" ")
+    day = parse_date(words[-1]) if len(words) >= 2 else None
+    number = " ".join(w for w in words[:-1] if fold(w) != "ngay").removeprefix("Số ").strip()
+    if day is None or not _DOC_NUMBER.match(number):
+        raise DirectiveError("directive.error.own_instruction_format", value=text.strip())
+    summary = " ".join((summary or "").split()) or None
+    return OwnInstruction(number=number, issued_on=day, summary=summary)
+
+
+def parse_recipients(lines: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Nơi nhận lines as typed or pasted ('- TT. Đảng ủy, HĐND xã;') → bare lines.
+
+    The report writes the dash and the closing ';' / '.' itself. Decree 30 ends the list
+    with the file copy ('Lưu: VT'): it is added when missing and always put last.
+    """
+    cleaned = []
+    for raw in lines:
+        line = " ".join(raw.split()).strip(_RECIPIENT_TRIM)
+        if not line:
+            raise DirectiveError("directive.error.recipient_empty")
+        if len(line) > MAX_RECIPIENT_LENGTH:
+            raise DirectiveError(
+                "directive.error.recipient_long", value=line[:40], limit=MAX_RECIPIENT_LENGTH
+            )
+        cleaned.append(line)
+    if not cleaned:
+        return ()
+    archive = [line for line in cleaned if fold(line).startswith("luu")]
+    others = [line for line in cleaned if line not in archive]
+    result = tuple(dict.fromkeys(others + (archive or [t("report.recipients.archive")])))
+    if len(result) > MAX_RECIPIENTS:
+        raise DirectiveError("directive.error.recipients_many", limit=MAX_RECIPIENTS)
+    return result
+
+
 def validate(fields: DirectiveFields) -> None:
     """Raise :class:`DirectiveError` for the first thing wrong with ``fields``."""
     if not fields.number.strip():
@@ -117,6 +172,16 @@ def validate(fields: DirectiveFields) -> None:
             unit_deadline=format_date(unit),
             report_deadline=format_date(report),
         )
+    own = fields.own_instruction
+    if own is not None:
+        if own.issued_on < fields.issued_on:
+            raise DirectiveError(
+                "directive.error.own_instruction_before",
+                own=format_date(own.issued_on),
+                issued=format_date(fields.issued_on),
+            )
+        if own.summary is not None and len(own.summary) > MAX_OWN_SUMMARY_LENGTH:
+            raise DirectiveError("directive.error.own_summary_long", limit=MAX_OWN_SUMMARY_LENGTH)
 
 
 def _values(fields: DirectiveFields) -> dict[str, Any]:
@@ -133,6 +198,11 @@ def _values(fields: DirectiveFields) -> dict[str, Any]:
         "report_deadline": fields.report_deadline,
         "reminder_offsets_days": list(fields.reminder_offsets_days),
         "active": True,
+        "own_instruction_number": own.number if (own := fields.own_instruction) else None,
+        "own_instruction_date": own.issued_on if own else None,
+        "own_instruction_summary": own.summary if own else None,
+        "report_recipients": list(fields.report_recipients),
+        "report_completeness": fields.report_completeness,
     }
 
 
@@ -156,9 +226,12 @@ def save_directive(
     parent_id: int | None = None,
 ) -> tuple[Directive, SaveOutcome]:
     """Create ``commune_id``'s directive (None: a province directive), or update the one with
-    the same number there; says which happened."""
+    the same number there; says which happened. A commune re-saving its copy of a province
+    directive keeps it a copy (``parent_id`` only changes when given)."""
     validate(fields)
-    values = {**_values(fields), "parent_id": parent_id}
+    values = _values(fields)
+    if parent_id is not None:
+        values["parent_id"] = parent_id
     row = find_directive(session, commune_id, values["number"])
     if row is None:
         row = Directive(commune_id=commune_id, **values)

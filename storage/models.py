@@ -125,6 +125,16 @@ class Directive(SQLModel, table=True):
     reminder_offsets_days: list[int] = _json([3, 1, 0])
     active: bool = True
     created_at: datetime = _ts()
+    # What the commune's report on this directive cites and where it goes (issue 12).
+    own_instruction_number: str | None = Field(
+        default=None, description="The commune's own instruction passing it on, e.g. 180/UBND-VP"
+    )
+    own_instruction_date: date | None = None
+    own_instruction_summary: str | None = Field(default=None, description="Its trích yếu")
+    report_recipients: list[str] = _json([])  # Nơi nhận lines; empty: the default list
+    report_completeness: bool = Field(
+        default=False, description="The report body says how many units reported (annex always)"
+    )
 
 
 class Submission(SQLModel, table=True):

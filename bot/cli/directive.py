@@ -17,6 +17,8 @@ from storage.directives import (
     DirectiveFields,
     list_directives,
     parse_forms,
+    parse_own_instruction,
+    parse_recipients,
     parse_recurrence,
     parse_targets,
     save_directive,
@@ -69,6 +71,26 @@ def directive_add(
         max=30,
         help="Cấp tỉnh: số ngày xã cần để tổng hợp trước hạn báo cáo tỉnh",
     ),
+    own_instruction: str | None = typer.Option(
+        None,
+        "--own-instruction",
+        help="Văn bản của xã triển khai chỉ đạo này: số, ký hiệu và ngày, e.g. "
+        '"180/UBND-VP 03/09/2025" (chú thích ở mục 1 của báo cáo)',
+    ),
+    own_instruction_summary: str | None = typer.Option(
+        None, "--own-instruction-summary", help="Trích yếu văn bản của xã (ghi trong chú thích)"
+    ),
+    recipients: list[str] = typer.Option(
+        [],
+        "--recipient",
+        help="Một dòng Nơi nhận của báo cáo; nhắc lại cho mỗi dòng. Mặc định: Công an tỉnh, "
+        "TT. Đảng ủy, HĐND xã, CT, các PCT UBND xã, Lưu: VT",
+    ),
+    completeness: bool = typer.Option(
+        False,
+        "--completeness/--no-completeness",
+        help="Thân báo cáo ghi số đơn vị đã/chưa gửi (mặc định: chỉ ở phụ lục và /summary)",
+    ),
 ) -> None:
     """Add a directive, or update the one with the same number (in the same commune).
 
@@ -81,6 +103,13 @@ def directive_add(
     issued_on = _date(issued, "--issued")
     assert issued_on is not None  # a required option: typer refuses an empty one
     try:
+        if own_instruction_summary and not own_instruction:
+            raise DirectiveError("directive.error.own_summary_alone")
+        own = (
+            parse_own_instruction(own_instruction, own_instruction_summary)
+            if own_instruction
+            else None
+        )
         fields = DirectiveFields(
             number=number,
             issued_on=issued_on,
@@ -92,6 +121,9 @@ def directive_add(
             starts_on=_date(starts, "--starts"),
             unit_deadline=_date(unit_deadline, "--unit-deadline"),
             report_deadline=_date(report_deadline, "--report-deadline"),
+            own_instruction=own,
+            report_recipients=parse_recipients(recipients),
+            report_completeness=completeness,
         )
         with cli_context() as ctx, transaction(ctx.engine) as session:
             if level == "province":
@@ -122,14 +154,29 @@ def _describe(d: Directive) -> str:
         recurrence=t(f"directive.recurrence.{d.recurrence}"),
         starts=format_date(d.starts_on),
     )
-    if d.unit_deadline is None and d.report_deadline is None:
-        return text
-    deadlines = t(
-        "cli.directive.item_deadlines",
-        unit_deadline=format_date(d.unit_deadline) or "—",
-        report_deadline=format_date(d.report_deadline) or "—",
-    )
-    return f"{text}\n{deadlines}"
+    lines = [text]
+    if d.unit_deadline is not None or d.report_deadline is not None:
+        lines.append(
+            t(
+                "cli.directive.item_deadlines",
+                unit_deadline=format_date(d.unit_deadline) or "—",
+                report_deadline=format_date(d.report_deadline) or "—",
+            )
+        )
+    if d.own_instruction_number:
+        lines.append(
+            t(
+                "cli.directive.item_own",
+                number=d.own_instruction_number,
+                issued=format_date(d.own_instruction_date),
+                summary=d.own_instruction_summary or "—",
+            )
+        )
+    if d.report_recipients:
+        lines.append(t("cli.directive.item_recipients", lines="; ".join(d.report_recipients)))
+    if d.report_completeness:
+        lines.append(t("cli.directive.item_completeness"))
+    return "\n".join(lines)
 
 
 @directive_app.command("list")

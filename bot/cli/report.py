@@ -82,11 +82,18 @@ def report(
     out: Path = typer.Option(..., "--out", help="Thư mục ghi báo cáo"),
     title: str | None = typer.Option(None, "--title", help="Trích yếu (mặc định theo văn bản)"),
     commune: str | None = commune_option(),
+    completeness: bool | None = typer.Option(
+        None,
+        "--completeness/--no-completeness",
+        help="Thân báo cáo có ghi số đơn vị đã/chưa gửi không (mặc định: theo văn bản; "
+        "phụ lục luôn ghi)",
+    ),
 ) -> None:
     """Write the commune's DOCX report and its XLSX annex for one directive period."""
     # Heavy libraries (pandas, openpyxl) load only for the commands that need them.
     from reports.aggregate import aggregate
     from reports.docx_report import render_report
+    from reports.meta import commune_report_meta
     from reports.xlsx_annex import write_annex
 
     with cli_context() as ctx:
@@ -100,17 +107,17 @@ def report(
             task = progress.add_task(t("cli.report.step.aggregate"), total=3)
             agg = aggregate(ctx.engine, directive.id, key, tz=tz, now=now)
             progress.update(task, advance=1, description=t("cli.report.step.docx"))
-            render_report(
-                agg,
+            meta = commune_report_meta(
                 place,
                 directive,
                 ctx.settings,
-                docx_path,
                 report_date=now.astimezone(tz).date(),
                 title=title,
+                completeness=completeness,
             )
+            render_report(agg, meta, docx_path)
             progress.update(task, advance=1, description=t("cli.report.step.xlsx"))
-            write_annex(agg, xlsx_path)
+            write_annex(agg, meta, xlsx_path)
             progress.update(task, advance=1)
         _audit(ctx.engine, "report.docx", directive, key, docx_path)
         _audit(ctx.engine, "report.xlsx", directive, key, xlsx_path)

@@ -11,15 +11,13 @@ from sqlmodel import select
 
 from bot.core.events import Outgoing, Reply
 from storage.db import make_engine, transaction
-from storage.migrate import current_revision, upgrade
+from storage.migrate import alembic_config, current_revision, upgrade
 from storage.models import Commune, OutboxMessage
 from storage.outbox import enqueue
 
 
 def _head() -> str | None:
     from alembic.script import ScriptDirectory
-
-    from storage.migrate import alembic_config
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 

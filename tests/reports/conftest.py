@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +15,7 @@ from sqlmodel import select
 
 from bot.settings import Settings, load_settings
 from reports.aggregate import Aggregate, aggregate
+from reports.meta import ReportMeta, commune_report_meta
 from storage.db import make_engine, transaction
 from storage.migrate import upgrade
 from storage.models import Commune, Directive
@@ -33,6 +35,10 @@ class Filled:
 
     def aggregate(self, now: datetime = NOW, period_key: str = "once") -> Aggregate:
         return aggregate(self.engine, self.expected.directive_id, period_key, tz=TZ, now=now)
+
+    def meta(self, settings: Settings, **kw: Any) -> ReportMeta:
+        kw.setdefault("report_date", date(2025, 9, 15))
+        return commune_report_meta(self.commune, self.directive, settings, **kw)
 
 
 def _filled(engine: Engine) -> Filled:

@@ -180,7 +180,7 @@ def test_a_period_without_reports(filled: Filled) -> None:
     assert not agg.has_submissions
     assert (agg.completeness.expected, agg.completeness.submitted) == (6, 0)
     assert agg.completeness.missing_pct == 100.0
-    assert all(v == 0 for v in agg.figures.values())
+    assert dict(agg.figures) == {} and dict(agg.patrol) == {}  # nobody reported: absent, not 0
     assert agg.period.first_day == date(2025, 9, 15)
     assert len(agg.overdue) == 6
     assert agg.difficulties == () and agg.proposals == ()

@@ -74,6 +74,19 @@ def test_report_writes_both_files_and_audits(db: tuple[str, Expected], tmp_path:
     assert audit[0].details == {"period": "once", "path": str(docx)}
 
 
+def test_report_completeness_option(db: tuple[str, Expected], tmp_path: Path) -> None:
+    _, expected = db
+    args = ["report", "--directive", "1949/UBND-NC", "--period", "once"]
+    assert tinbao(*args, "--out", str(tmp_path / "a")).exit_code == 0
+    plain = all_text(open_docx(tmp_path / "a" / "bao-cao_1949-UBND-NC_once.docx"))
+    result = tinbao(*args, "--completeness", "--out", str(tmp_path / "b"))
+    assert result.exit_code == 0, result.output
+    shown = all_text(open_docx(tmp_path / "b" / "bao-cao_1949-UBND-NC_once.docx"))
+    for name in expected.missing:
+        assert name not in plain and name in shown
+    assert "Theo loại đơn vị" in shown and "Theo loại đơn vị" not in plain
+
+
 def test_export_csv_one_row_per_filed_report(db: tuple[str, Expected], tmp_path: Path) -> None:
     url, expected = db
     out = tmp_path / "x" / "raw.csv"

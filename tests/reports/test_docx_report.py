@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from docx.enum.text import WD_COLOR_INDEX
 
 from bot.settings import Settings
-from reports.aggregate import aggregate
+from reports.aggregate import Remark, aggregate
 from reports.docx_report import document_type, render_report, report_title
+from reports.meta import commune_report_meta
 from storage.db import transaction
 from storage.models import Directive
 from tests.reports.conftest import NOW, TZ, Filled
 from tests.reports.docx_reading import all_text, body_texts, cell_texts, open_docx, run_of
 
 
-def _render(filled: Filled, settings: Settings, tmp_path: Path, **kw: object) -> Path:
-    agg = filled.aggregate(**kw)  # type: ignore[arg-type]
+def _render(filled: Filled, settings: Settings, tmp_path: Path, **meta: Any) -> Path:
     return render_report(
-        agg,
-        filled.commune,
-        filled.directive,
-        settings,
-        tmp_path / "out" / "bao_cao.docx",
-        report_date=date(2025, 9, 15),
+        filled.aggregate(), filled.meta(settings, **meta), tmp_path / "out" / "bao_cao.docx"
     )
 
 
@@ -60,11 +58,8 @@ def test_date_line_pads_only_january_and_february(
 ) -> None:
     path = render_report(
         filled_sqlite.aggregate(),
-        filled_sqlite.commune,
-        filled_sqlite.directive,
-        report_settings,
+        filled_sqlite.meta(report_settings, report_date=day),
         tmp_path / "d.docx",
-        report_date=day,
     )
     assert cell_texts(open_docx(path), 0, 1)[-1] == line
 
@@ -101,61 +96,103 @@ def test_sections_one_to_five_in_order(report: object) -> None:
     assert closing > positions[-1]
 
 
-def test_figures_and_completeness(report: object, filled_sqlite: Filled) -> None:
+def test_figures(report: object, filled_sqlite: Filled) -> None:
     text = all_text(report)
     f, p = filled_sqlite.expected.figures, filled_sqlite.expected.patrol
-    exp = filled_sqlite.expected
-    assert (
-        f"có {len(exp.on_time) + len(exp.late)}/{exp.expected} cơ quan, đơn vị, thôn gửi báo cáo"
-        in text
-    )
-    assert "(đạt 70,0%)" in text
-    assert (
-        f"trong đó {len(exp.on_time)} đơn vị gửi đúng hạn, {len(exp.late)} đơn vị gửi sau hạn ngày 14/9/2025"
-        in text
-    )
-    for name in exp.missing:
-        assert name in text
     assert f"Tổ chức {f['propaganda_sessions']} buổi tuyên truyền" in text
     assert f"với {f['propaganda_attendees']} lượt người tham dự" in text
     assert (
         f"{f['security_teams']} tổ tự quản an ninh, {f['cameras']} camera an ninh và "
         f"{f['zalo_groups']} nhóm Zalo cộng đồng" in text
     )
-    assert f"có {f['foreigners_residing']} người nước ngoài cư trú" in text
+    assert f"Trên địa bàn có {f['foreigners_residing']} người nước ngoài cư trú" in text
     forces = p["patrol_police"] + p["patrol_militia"] + p["patrol_security"]
     assert f"tổ chức {p['patrols']} lượt tuần tra, kiểm soát với {forces} lượt người" in text
     assert f"kiểm tra {p['persons_checked']} người, {p['vehicles_checked']} phương tiện" in text
+    assert f"trong đó có {p['foreigners_checked']} người nước ngoài" in text
+    assert f"Các đơn vị phát hiện {f['cases_detected']} vụ việc" in text
+
+
+def test_completeness_only_when_asked(
+    report: object, filled_sqlite: Filled, report_settings: Settings, tmp_path: Path
+) -> None:
+    exp = filled_sqlite.expected
+    assert "gửi báo cáo kết quả thực hiện (đạt" not in all_text(report)
+    for name in exp.missing:
+        assert name not in all_text(report)
+    text = all_text(open_docx(_render(filled_sqlite, report_settings, tmp_path, completeness=True)))
+    assert (
+        f"có {len(exp.on_time) + len(exp.late)}/{exp.expected} cơ quan, đơn vị, thôn gửi báo cáo"
+        in text
+    )
+    assert "(đạt 70,0%)" in text
+    assert (
+        f"trong đó {len(exp.on_time)} đơn vị gửi đúng hạn, {len(exp.late)} đơn vị gửi sau hạn "
+        "ngày 14/9/2025" in text
+    )
+    for name in exp.missing:
+        assert name in text
     assert (
         "Theo loại đơn vị: Thôn 4/6; Công an xã 1/1; Ban CHQS xã 1/1; Cơ quan, ban ngành 1/2."
         in text
     )
 
 
-def test_incidents_listed_with_outcome_and_user_text_escaped(report: object) -> None:
+def test_tips_counted_and_false_ones_kept_apart(report: object) -> None:
+    texts = body_texts(report)
+    assert (
+        "Tiếp nhận 3 tin báo về người, phương tiện khả nghi: 1 tin đang xác minh, 1 tin đã xử "
+        "lý; qua xác minh, 1 tin không chính xác." in texts
+    )
+    lines = [t for t in texts if t.startswith("- Ngày")]
+    assert lines == [
+        "- Ngày 07/9/2025, Thôn Trà Xinh báo tin phát hiện 2 người khả nghi; đã xử lý.",
+        "- Ngày 11/9/2025, Thôn Trà Nga báo tin phát hiện 3 người khả nghi; đang xác minh.",
+    ]
     text = all_text(report)
-    assert "Tiếp nhận 3 tin báo" in text
-    assert "1 đã xử lý" in text and "1 đang xác minh" in text and "1 tin không chính xác" in text
-    # typed by a village head: must come out literally, not break the XML
-    assert "Người lạ thuê trọ <không khai báo> & bỏ đi" in text
+    assert "hỏi đường sang Lào" not in text  # the villager's words stay in the annex
+    assert "Người lạ thuê trọ" not in text  # a false report is not listed
     assert "Chưa phát hiện trường hợp xuất, nhập cảnh trái phép" not in text  # there are cases
 
 
-def test_collected_difficulties_replace_the_defaults(report: object) -> None:
+def test_user_text_is_escaped(
+    filled_sqlite: Filled, report_settings: Settings, tmp_path: Path
+) -> None:
+    agg = replace(
+        filled_sqlite.aggregate(), difficulties=(Remark("Thiếu <đèn pin> & áo mưa", ("x",)),)
+    )
+    path = render_report(agg, filled_sqlite.meta(report_settings), tmp_path / "e.docx")
+    assert "Thiếu <đèn pin> & áo mưa." in body_texts(open_docx(path))
+
+
+def test_collected_difficulties_and_proposals(report: object) -> None:
     texts = body_texts(report)
     start = texts.index("4. Khó khăn, hạn chế")
     end = texts.index("5. Kiến nghị, đề xuất")
     section = [t for t in texts[start + 1 : end] if t]
     assert section == [
+        "Địa bàn rộng, giao thông đi lại khó khăn.",  # raised by two units: first
         "Người dân còn chủ quan, mất cảnh giác.",
-        "Địa bàn rộng, giao thông đi lại khó khăn.",
         "Lực lượng còn mỏng, trang thiết bị tuần tra còn hạn chế.",
     ]
     proposals = [t for t in texts[end + 1 :] if t and not t.startswith("Nay UBND")]
     assert proposals == [
-        "Hỗ trợ kinh phí in tờ rơi tuyên truyền.",
+        "Đề nghị UBND tỉnh hỗ trợ kinh phí in tờ rơi tuyên truyền.",
         "Đề nghị Công an tỉnh tập huấn nghiệp vụ cho Công an xã.",
     ]
+
+
+def test_assessment(report: object) -> None:
+    texts = body_texts(report)
+    start, end = texts.index("3. Đánh giá chung"), texts.index("4. Khó khăn, hạn chế")
+    section = [t for t in texts[start + 1 : end] if t]
+    assert section[0].startswith("Phần lớn các cơ quan, đơn vị, thôn đã triển khai")  # 7/10
+    assert "Còn 1 vụ việc liên quan đến xuất nhập cảnh trái phép" not in section  # 1/1 handled
+    assert "Các vụ việc phát hiện trong kỳ đều đã được xử lý." in section
+    assert (
+        "Còn 1 tin báo về người, phương tiện khả nghi chưa xử lý xong, đang tiếp tục xác minh, "
+        "làm rõ." in section
+    )
 
 
 def test_signature_block(report: object) -> None:
@@ -203,20 +240,26 @@ def test_an_empty_period_says_so(
     assert weekly.id is not None
     # the week after the commune's period: no reports, no patrols, no tips
     agg = aggregate(filled_sqlite.engine, weekly.id, "2025-W39", tz=TZ, now=NOW)
-    path = render_report(
-        agg,
-        filled_sqlite.commune,
-        weekly,
-        report_settings,
-        tmp_path / "empty.docx",
-        report_date=date(2025, 9, 15),
+    meta = commune_report_meta(
+        filled_sqlite.commune, weekly, report_settings, report_date=date(2025, 9, 15)
     )
-    text = all_text(open_docx(path))
-    assert "chưa có đơn vị nào gửi báo cáo kết quả thực hiện (0/10" in text
-    assert "Chưa có số liệu tổng hợp do chưa có đơn vị nào gửi báo cáo." in text
-    assert "Chưa phát hiện trường hợp xuất, nhập cảnh trái phép" in text
-    assert "Địa bàn xã rộng, địa hình phức tạp, giao thông đi lại khó khăn." in text  # default
-    assert "Đề nghị Công an tỉnh tiếp tục quan tâm, chỉ đạo" in text  # default proposal
+    path = render_report(agg, meta, tmp_path / "empty.docx")
+    doc = open_docx(path)
+    texts = body_texts(doc)
+    text = "\n".join(texts)
+    # every stock or missing part is bracketed and highlighted for the office
+    for paragraph in doc.paragraphs:
+        if paragraph.text.startswith("[Văn phòng bổ sung:"):
+            assert paragraph.runs[0].font.highlight_color == WD_COLOR_INDEX.YELLOW
+    assert (
+        "[Văn phòng bổ sung: chưa có đơn vị nào gửi báo cáo kết quả thực hiện nên chưa có số "
+        "liệu tổng hợp]" in texts
+    )
+    assert "[Văn phòng bổ sung: đánh giá chung (chưa có số liệu để lập đoạn này)]" in texts
+    assert "[Văn phòng bổ sung: khó khăn, hạn chế (các đơn vị không nêu khó khăn nào)]" in texts
+    assert "[Văn phòng bổ sung: kiến nghị, đề xuất (các đơn vị không nêu kiến nghị nào)]" in texts
+    # nobody reported cases: the report does not claim there were none
+    assert "Chưa phát hiện trường hợp xuất, nhập cảnh trái phép" not in text
     assert "Tiếp nhận" not in text and "lượt tuần tra" not in text
     assert "{{" not in text and "{%" not in text
 

@@ -82,3 +82,15 @@ def test_nobody_reported(filled_sqlite: Filled) -> None:
     d = filled_sqlite.directive
     text = summary_text(nobody, d, directive_period(d, "once"))
     assert "chưa có đơn vị nào gửi báo cáo (0/10)" in text
+
+
+def test_figures_nobody_reported_are_left_out(filled_sqlite: Filled) -> None:
+    agg = filled_sqlite.aggregate()
+    figures = {k: v for k, v in agg.figures.items() if k not in ("cameras", "cases_handled")}
+    partial = replace(agg, figures=figures, patrol={})
+    d = filled_sqlite.directive
+    text = summary_text(partial, d, directive_period(d, "once"))
+    assert "camera" not in text
+    assert f"• Vụ việc đơn vị báo: phát hiện {agg.figures['cases_detected']}\n" in text
+    assert "• Tuần tra: chưa có số liệu" in text
+    assert not re.search(r"\b0 (lượt|camera|người)", text)

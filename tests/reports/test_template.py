@@ -106,7 +106,12 @@ def test_signature_table(template: Any) -> None:
     label = left.paragraphs[0].runs[0]
     assert (label.bold, label.italic, label.font.size) == (True, True, Pt(12))
     assert {p.runs[0].font.size for p in left.paragraphs[1:]} == {Pt(11)}
-    assert left.paragraphs[-1].text == "- Lưu: VT."
+    # the directive's own Nơi nhận lines (or the default list) fill the loop
+    assert [p.text for p in left.paragraphs[1:]] == [
+        "{%p for line in recipients %}",
+        "{{ line }}",
+        "{%p endfor %}",
+    ]
     texts = [p.text for p in right.paragraphs]
     assert texts[:2] == ["{{ signer_authority }}", "{{ signer_title }}"]
     assert texts[-1] == "{{ signer_name }}"
@@ -117,5 +122,40 @@ def test_narrative_is_in_the_template(template: Any) -> None:
     text = "\n".join(p.text for p in template.paragraphs)
     for heading in ("1. Công tác lãnh đạo, chỉ đạo", "3. Đánh giá chung", "5. Kiến nghị, đề xuất"):
         assert heading in text
-    assert "{%p for item in difficulties %}" in text
+    for block in ("assessment", "difficulties", "proposals", "tips", "completeness"):
+        assert f"{{%p for p in {block} %}}" in text
     assert "Nay UBND {{ commune_name }} báo cáo để Công an tỉnh nắm, chỉ đạo./." in text
+    for praise in ("quyết liệt, chặt chẽ", "ngày càng lan tỏa"):  # section 3 comes from data
+        assert praise not in text
+
+
+def test_placeholders_are_highlighted(template: Any) -> None:
+    from docx.enum.text import WD_COLOR_INDEX
+
+    texts = [p.text for p in template.paragraphs]
+    marked = [
+        p
+        for p in template.paragraphs
+        if p.runs and p.runs[0].font.highlight_color == WD_COLOR_INDEX.YELLOW
+    ]
+    # each block's placeholder branch: the one right after "{%p if p.placeholder %}"
+    assert len(marked) == texts.count("{%p if p.placeholder %}")
+    gap = next(p for p in template.paragraphs if "{{ own_instruction_missing }}" in p.text)
+    assert [r.font.highlight_color for r in gap.runs if "own_instruction" in r.text] == [
+        WD_COLOR_INDEX.YELLOW
+    ]
+
+
+def test_footnote_part_and_reference(template: Any) -> None:
+    from reports import footnotes
+
+    assert footnotes.footnote_texts(template) == {1: "{{ own_instruction_note }}"}
+    cited = next(
+        p
+        for p in template.paragraphs
+        if p.text.startswith("UBND {{ commune_name }} ban hành văn bản chỉ đạo")
+    )
+    assert [r.get(qn("w:id")) for r in cited._p.iter(qn("w:footnoteReference"))] == ["1"]
+    assert template.styles["footnote text"].font.size == Pt(11)
+    settings = template.settings.element
+    assert settings.find(qn("w:footnotePr")) is not None

@@ -9,14 +9,16 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from bot.settings import Settings
 from reports.sheets import sheet_name, write_table
 from reports.xlsx_annex import write_annex
 from tests.reports.conftest import Filled
 
 
 @pytest.fixture
-def annex(filled_sqlite: Filled, tmp_path: Path) -> Any:
-    path = write_annex(filled_sqlite.aggregate(), tmp_path / "out" / "phu_luc.xlsx")
+def annex(filled_sqlite: Filled, report_settings: Settings, tmp_path: Path) -> Any:
+    meta = filled_sqlite.meta(report_settings)
+    path = write_annex(filled_sqlite.aggregate(), meta, tmp_path / "out" / "phu_luc.xlsx")
     return load_workbook(path)
 
 
@@ -30,34 +32,60 @@ def _pairs(ws: Any) -> dict[Any, Any]:
 
 def test_sheets(annex: Any, filled_sqlite: Filled) -> None:
     names = annex.sheetnames
-    assert names[:4] == ["Tổng hợp", "Tiến độ", "Sự việc", "Khó khăn - Đề xuất"]
+    assert names[:5] == ["Tổng hợp", "Thông tin chung", "Tiến độ", "Sự việc", "Khó khăn - Đề xuất"]
     exp = filled_sqlite.expected
     reported_or_expected = set(exp.on_time + exp.late + exp.missing)
-    assert set(names[4:]) == reported_or_expected
+    assert set(names[5:]) == reported_or_expected
     assert len({n.casefold() for n in names}) == len(names)
     assert all(len(n) <= 31 for n in names)
 
 
-def test_every_sheet_has_a_bold_frozen_header(annex: Any) -> None:
+def test_every_sheet_has_a_bold_frozen_header_and_prints_landscape(annex: Any) -> None:
     for ws in annex.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        if ws.title == "Tổng hợp":  # title rows above a two-row header (see below)
+            assert ws.freeze_panes == "C7" and ws["A5"].font.bold
+            continue
         assert ws.freeze_panes == "A2", ws.title
         assert all(cell.font.bold for cell in ws[1] if cell.value is not None), ws.title
         assert ws.column_dimensions["A"].width >= 6
 
 
+def test_unit_table_one_row_per_unit(annex: Any, filled_sqlite: Filled) -> None:
+    ws = annex["Tổng hợp"]
+    exp = filled_sqlite.expected
+    header = [c.value for c in ws[6]]
+    col = {label: i + 1 for i, label in enumerate(header) if label}
+    units = {
+        ws.cell(r, 2).value: r
+        for r in range(7, ws.max_row + 1)
+        if isinstance(ws.cell(r, 1).value, int)
+    }
+    assert set(units) == set(exp.on_time + exp.late + exp.missing)
+    for name, figures in exp.unit_figures.items():
+        assert (
+            ws.cell(units[name], col["Buổi tuyên truyền"]).value == figures["propaganda_sessions"]
+        )
+        assert ws.cell(units[name], col["Camera an ninh"]).value == figures["cameras"]
+    for name in exp.missing:  # nothing filed: empty cells, not zeros
+        assert ws.cell(units[name], col["Buổi tuyên truyền"]).value is None
+    police = units["Công an xã"]
+    assert ws.cell(police, col["Lượt tuần tra"]).value == 3
+    total = max(units.values()) + 1
+    assert ws.cell(total, 1).value == "Tổng cộng"
+    letter = ws.cell(total, col["Buổi tuyên truyền"]).column_letter
+    assert ws.cell(total, col["Buổi tuyên truyền"]).value == f"=SUM({letter}7:{letter}{total - 1})"
+
+
 def test_summary_totals(annex: Any, filled_sqlite: Filled) -> None:
-    pairs = _pairs(annex["Tổng hợp"])
+    pairs = _pairs(annex["Thông tin chung"])
     exp = filled_sqlite.expected
     assert pairs["Văn bản"] == "1949/UBND-NC"
     assert pairs["Phải báo cáo"] == exp.expected
     assert pairs["Chưa gửi"] == len(exp.missing)
     assert pairs["Tỷ lệ đã gửi"] == pytest.approx(0.7)
-    assert pairs["Buổi tuyên truyền"] == exp.figures["propaganda_sessions"]
-    assert pairs["Camera an ninh"] == exp.figures["cameras"]
-    assert pairs["Lượt tuần tra"] == exp.patrol["patrols"]
-    assert pairs["Người được kiểm tra"] == exp.patrol["persons_checked"]
     assert pairs["Tin báo: Đã xử lý"] == 1
-    deadline = annex["Tổng hợp"]["B4"]
+    deadline = annex["Thông tin chung"]["B4"]
     assert isinstance(deadline.value, datetime) and deadline.number_format == "dd/mm/yyyy"
     assert deadline.value.date().isoformat() == "2025-09-14"
 

@@ -147,22 +147,28 @@ def test_invite_unknown_filters_fail(db_path: Path) -> None:
     assert "Không có ai với số điện thoại «0900000000»." in result.stderr
 
 
+#: `tinbao directive add` for the province's 1949/UBND-NC (the README's example).
+DIRECTIVE_ARGS = [
+    "directive",
+    "add",
+    "--number",
+    "1949/UBND-NC",
+    "--issued",
+    "28/08/2025",
+    "--issuer",
+    "UBND tỉnh Quảng Ngãi",
+    "--summary",
+    "Tăng cường đấu tranh phòng, chống xuất nhập cảnh trái phép",
+    "--targets",
+    "thôn,công an,quân sự,cơ quan",
+    "--forms",
+    "ket_qua_thuc_hien",
+]
+
+
 def test_directive_add_and_list(db_path: Path) -> None:
     args = [
-        "directive",
-        "add",
-        "--number",
-        "1949/UBND-NC",
-        "--issued",
-        "28/08/2025",
-        "--issuer",
-        "UBND tỉnh Quảng Ngãi",
-        "--summary",
-        "Tăng cường đấu tranh phòng, chống xuất nhập cảnh trái phép",
-        "--targets",
-        "thôn,công an,quân sự,cơ quan",
-        "--forms",
-        "ket_qua_thuc_hien",
+        *DIRECTIVE_ARGS,
         "--unit-deadline",
         "14/09/2025",
         "--report-deadline",
@@ -187,12 +193,61 @@ def test_directive_add_and_list(db_path: Path) -> None:
     assert last_line(listing) == "Có 1 chỉ đạo."
 
 
+def test_directive_report_fields(db_path: Path) -> None:
+    """The commune's own instruction, Nơi nhận lines and the completeness switch are kept."""
+    args = [
+        *DIRECTIVE_ARGS,
+        "--own-instruction",
+        "180/UBND-VP ngày 03/09/2025",
+        "--own-instruction-summary",
+        "tăng cường công tác phòng, chống xuất nhập cảnh trái phép trên địa bàn xã",
+        "--recipient",
+        "- Công an tỉnh (Phòng Quản lý xuất nhập cảnh);",
+        "--recipient",
+        "TT. Đảng ủy, HĐND xã",
+        "--recipient",
+        "Lưu: VT.",
+        "--recipient",
+        "UBMTTQVN và các Hội đoàn thể xã;",
+        "--completeness",
+    ]
+    tinbao("init", "--province", "Quảng Ngãi", "--commune", "Tây Trà")
+    result = tinbao(*args)
+    assert result.exit_code == 0, result.output
+    engine = make_engine(f"sqlite:///{db_path}")
+    with transaction(engine) as s:
+        saved = s.exec(select(Directive)).one()
+    engine.dispose()
+    assert saved.own_instruction_number == "180/UBND-VP"
+    assert saved.own_instruction_date == date(2025, 9, 3)
+    assert saved.own_instruction_summary is not None
+    assert saved.own_instruction_summary.startswith("tăng cường công tác")
+    # bullets and closing marks dropped; the file copy («Lưu») moved last
+    assert saved.report_recipients == [
+        "Công an tỉnh (Phòng Quản lý xuất nhập cảnh)",
+        "TT. Đảng ủy, HĐND xã",
+        "UBMTTQVN và các Hội đoàn thể xã",
+        "Lưu: VT",
+    ]
+    assert saved.report_completeness is True
+    listing = tinbao("directive", "list").stdout
+    assert "Văn bản của xã: 180/UBND-VP ngày 03/09/2025" in listing
+    assert "Thân báo cáo ghi tiến độ" in listing
+
+
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
         ("--issued", "2025-08-28", "Ngày «2025-08-28» ở --issued không hợp lệ"),
         ("--targets", "thôn,chợ", "Không hiểu loại đơn vị «chợ»"),
         ("--report-deadline", "01/09/2025", "không được trước ngày bắt đầu"),
+        ("--own-instruction", "180/UBND-VP", "cần có số, ký hiệu và ngày ban hành"),
+        ("--own-instruction", "03/09/2025", "cần có số, ký hiệu và ngày ban hành"),
+        ("--own-instruction", "180/UBND-VP 31/02/2025", "cần có số, ký hiệu và ngày ban hành"),
+        ("--own-instruction", "180/UBND-VP 20/08/2025", "không được trước ngày ban hành"),
+        ("--own-instruction-summary", "tăng cường", "thiếu số và ngày văn bản"),
+        ("--recipient", " ; ", "Có một dòng Nơi nhận để trống."),
+        ("--recipient", "x" * 201, "dài quá 200 ký tự"),
     ],
 )
 def test_directive_add_refuses_bad_input(
@@ -304,3 +359,5 @@ def test_seed_sample_refuses_a_real_installation(db_path: Path) -> None:
     result = tinbao("seed-sample")
     assert result.exit_code == 1
     assert "Xã Sơn Mai" in result.stderr and "DATA_DIR" in result.stderr
+    assert "1949" not in tinbao("directive", "list").stdout  # nothing saved
+    assert last_line(tinbao("directive", "list")) == "Có 0 chỉ đạo."

@@ -20,6 +20,7 @@ from storage.db import transaction
 from storage.directives import (
     DirectiveError,
     DirectiveFields,
+    OwnInstruction,
     list_directives,
     parse_recurrence,
     parse_targets,
@@ -120,6 +121,16 @@ def test_a_province_directive_cascades_with_the_commune_deadline_a_day_earlier(
         # Saving again changes nothing; a commune set up later gets its copy.
         again = save_province_directive(s, with_commune_lead(province_fields))
         assert (again.outcome, again.created) == ("unchanged", 0)
+        # A commune adds its own instruction to its copy; the next province save keeps it.
+        own = OwnInstruction("180/UBND-VP", date(2025, 9, 3), "triển khai trên địa bàn xã")
+        mine = replace(with_commune_lead(province_fields), own_instruction=own)
+        copy, _ = save_directive(s, mine, communes[0])
+        assert copy.parent_id == result.province.id  # still the province's copy
+        later = replace(province_fields, report_deadline=date(2025, 9, 16))
+        save_province_directive(s, with_commune_lead(later))
+        s.refresh(copy)
+        assert copy.own_instruction_number == "180/UBND-VP"
+        assert (copy.unit_deadline, copy.report_deadline) == (date(2025, 9, 15), date(2025, 9, 16))
         late = save_commune(s, resolve_commune("Quảng Ngãi", "Trà Bồng"))
         assert cascade_to_commune(s, late) == 1
         assert len(copies(s, result.province.id or 0)) == 3

@@ -78,7 +78,9 @@ def _read(
             directive_period(directive, period_key)
         except ValueError as exc:
             raise NotFound(period_key) from exc
-        commune = session.get(Commune, directive.commune_id)
+        from reports.meta import report_commune
+
+        commune = report_commune(session, directive)
         if commune is None:
             raise NotFound("no commune")
         agg = aggregate(session, directive_id, period_key, tz=settings.tz, now=now)
@@ -100,16 +102,18 @@ def build_download(
     """Render the file, then record who took it. Raises :class:`NotFound` for a bad choice."""
     assert kind in MEDIA_TYPES
     from reports.docx_report import render_report
+    from reports.meta import commune_report_meta
     from reports.xlsx_annex import write_annex
 
     directive, commune, agg = _read(db, settings, directive_id, period_key, now, reach)
+    today = now.astimezone(settings.tz).date()
+    meta = commune_report_meta(commune, directive, settings, report_date=today)
     with tempfile.TemporaryDirectory(prefix="tinbao-web-") as folder:
         out = Path(folder) / f"report.{kind}"
         if kind == "xlsx":
-            write_annex(agg, out)
+            write_annex(agg, meta, out)
         else:
-            today = now.astimezone(settings.tz).date()
-            render_report(agg, commune, directive, settings, out, report_date=today)
+            render_report(agg, meta, out)
         content = out.read_bytes()
     with transaction(db) as session:
         session.add(
