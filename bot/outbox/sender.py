@@ -271,6 +271,7 @@ class OutboxSender:
                 error=str(exc),
                 attempts=row.attempts + 1,
                 parts_sent=max(row.parts_sent, exc.parts_sent),
+                now=self._clock(),
                 unreachable=exc.unreachable,
             )
             return
@@ -281,7 +282,7 @@ class OutboxSender:
             return
         pacer.reward()
         if not await asyncio.to_thread(
-            mark_sent, engine, row.id, token, provider_id, self._clock()
+            mark_sent, engine, row, token, provider_id, self._clock(), self._settings.tz
         ):
             log.warning("outbox row %s was sent but its claim had lapsed", row.id)
 
@@ -299,6 +300,7 @@ class OutboxSender:
                 error=error,
                 attempts=attempts,
                 parts_sent=parts_sent,
+                now=self._clock(),
             )
             return
         delay = backoff_delay(attempts, self._rng)

@@ -60,7 +60,7 @@ async def test_start_schedules_jobs_in_the_commune_time_zone(
     runner.start()
     try:
         jobs = runner._scheduler.get_jobs()
-        assert len(jobs) == 2
+        assert len(jobs) == 3  # leadership, reminder round, alert ladder
         assert str(runner._scheduler.timezone) == "Asia/Ho_Chi_Minh"
         for _ in range(100):  # the first leadership check runs at once
             if runner.leading:
