@@ -105,6 +105,17 @@ CATALOG: dict[str, str] = {
     "cli.roster.rejected": "Không nhập gì: {count} dòng có lỗi. Hãy sửa tệp rồi nhập lại.",
     "cli.roster.template_written": "Đã tạo tệp mẫu danh sách: {path}",
     "cli.roster.exported": "Đã xuất {count} người ra tệp {path}",
+    "cli.roster.status_title": "Nhận tin báo khẩn — {commune}",
+    "cli.roster.col.name": "Họ và tên",
+    "cli.roster.col.title": "Chức danh",
+    "cli.roster.col.phone": "Số điện thoại",
+    "cli.roster.col.channels": "Kênh",
+    "cli.roster.col.state": "Tình trạng",
+    "cli.roster.all_reachable": "Mọi đơn vị và mọi cấp nhận tin báo khẩn đều có người liên lạc được.",
+    "cli.roster.no_units": (
+        "⚠️ Danh sách chưa có đơn vị nào: không ai nhận được tin báo khẩn (xem: tinbao roster import)."
+    ),
+    "cli.roster.unknown_commune": "Không có xã mã {code} trong cơ sở dữ liệu (xem: tinbao init).",
     "cli.invite.progress": "Đang cấp mã mời",
     "cli.invite.title": "Mã mời (mỗi mã chỉ dùng được một lần)",
     "cli.invite.col.name": "Họ và tên",
@@ -377,7 +388,10 @@ CATALOG: dict[str, str] = {
     "alert.history.step_unreachable": "Chuyển {level} (cấp trước không liên lạc được)",
     "alert.history.nobody": "không liên lạc được với ai",
     "alert.history.delivered": "Cảnh báo đã đến",
-    "alert.history.acknowledged": "Đã nhận cảnh báo",
+    "alert.history.delivered_to": "{name} ({channel})",
+    "alert.state.ok": "Liên lạc được",
+    "alert.state.blocked": "Đã chặn bot",
+    "alert.state.unlinked": "Chưa liên kết",
     "alert.reach.unit_nobody": (
         "⚠️ {unit}: không ai nhận được cảnh báo khẩn ({count} người, chưa ai liên kết "
         "Telegram, Zalo hay trang web, hoặc đã chặn bot)."

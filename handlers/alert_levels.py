@@ -67,6 +67,23 @@ class Person:
         return self.member.active and not self.member.unreachable and bool(self.chats)
 
     @property
+    def state(self) -> str:
+        """'ok' (reachable), 'blocked' (a channel refused delivery) or 'unlinked' (no chat)."""
+        if self.member.unreachable:
+            return "blocked"
+        return "ok" if self.chats else "unlinked"
+
+    @property
+    def state_label(self) -> str:
+        return t(f"alert.state.{self.state}")
+
+    @property
+    def channels_label(self) -> str:
+        """'Telegram, trang web', or '—' without any chat."""
+        listed = dict.fromkeys(t(f"channel.{channel}") for channel, _ in self.chats)
+        return ", ".join(listed) or "—"
+
+    @property
     def is_head(self) -> bool:
         return self.unit.head_member_id == self.member.id
 
@@ -163,6 +180,12 @@ def incident_commune(session: Session, incident: Incident) -> int:
 
 
 # --- reachability: the dashboard's and `tinbao roster status`'s view --------------------------
+
+
+def roster_communes(session: Session) -> list[int]:
+    """The communes that have active units (those a province-wide view goes through)."""
+    ids = session.exec(select(Unit.commune_id).where(col(Unit.active).is_(True)).distinct())
+    return sorted(ids.all())
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def alerts_failed(session: Session, outbox_ids: Sequence[int], now: datetime) ->
 
 def _first_arrival(session: Session, alert: IncidentAlert, now: datetime, tz: ZoneInfo) -> None:
     # A conditional UPDATE, not read-then-write: two senders delivering two alerts of one
-    # incident at the same moment must not both believe theirs was the first.
+    # incident at the same moment must not both believe theirs was the first. "First" is the
+    # first delivery recorded; the reporter is told of that one, and the dashboard shows it.
     first = session.execute(
         update(Incident)
         .where(col(Incident.id) == alert.incident_id)

@@ -28,8 +28,10 @@ from bot.channels.web.downloads import MEDIA_TYPES, NotFound, build_download
 from bot.channels.web.queries import (
     IncidentView,
     MemberView,
+    ReachView,
     UnitView,
     active_member,
+    alert_reach,
     current_directive,
     directives,
     incidents,
@@ -40,6 +42,7 @@ from bot.channels.web.queries import (
 from bot.core.events import EventKind
 from bot.messages import t
 from bot.text import small_int
+from handlers.alert_levels import roster_communes
 from handlers.incidents import status_label
 from storage.enums import IncidentStatus, Role
 from storage.models import Directive
@@ -59,6 +62,7 @@ class DashboardData:
     incident_counts: list[tuple[str, str, int]]  # (status, label, count)
     units: list[UnitView]
     responders: list[MemberView]
+    reach: list[ReachView]  # per commune: who receives urgent alerts, and warnings
 
 
 def _chart(grid: Grid) -> BarChart:
@@ -100,6 +104,7 @@ def _load(session: Session, d: WebDeps, directive_id: int | None, now: datetime)
         incident_counts=counts,
         units=units,
         responders=responders(units),
+        reach=[alert_reach(session, commune_id) for commune_id in roster_communes(session)],
     )
 
 
