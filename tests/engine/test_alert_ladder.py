@@ -418,3 +418,29 @@ def test_the_other_commune_s_own_alert_stays_there(harness: Harness) -> None:
     ladder(harness, 5)
     assert alerts_of(harness, tay_tra_cop) == []
     assert fresh(harness, incident).alert_level == 1
+
+
+def test_two_processes_climbing_at_once_open_each_rung_once(harness: Harness) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from storage.db import make_engine
+
+    link(harness, "Nguyễn Văn Hải", "2002")
+    chief = link(harness, "Phạm Văn Dũng", "2001")
+    head = reporter(harness)
+    incident, _ = report(harness, head)
+    chief.texts()
+    head.texts()
+    harness.clock.advance(minutes=5)
+    other = make_engine(harness.ctx.settings.effective_database_url)  # another process's pool
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            added = list(
+                pool.map(lambda db: run_ladder(db, harness.ctx.settings, harness.clock.now),
+                         [harness.db, other])
+            )  # fmt: skip
+    finally:
+        other.dispose()
+    assert sorted(added) == [0, 2]  # one climbed (the chief's alert, the reporter's notice)
+    assert len(alerts_of(harness, chief)) == 1 and len(head.texts()) == 1
+    assert [s[:2] for s in steps(harness, incident)] == [(0, "submit"), (1, "timeout")]

@@ -243,6 +243,12 @@ def test_the_dashboard_warns_in_red_where_nobody_receives_alerts(
     assert row.index("trang web") < row.index("Liên lạc được") < row.index("</tr>")
 
 
+def _history(client: WebClient, incident_id: int) -> str:
+    page = client.open("/dashboard")
+    card = page[page.index(f'id="incident-{incident_id}"') :]
+    return card[: card.index("</ol>")]
+
+
 def test_the_incident_history_shows_whom_the_alert_went_to_and_when_it_arrived(
     local: WebClient, web_ctx: AppContext
 ) -> None:
@@ -253,9 +259,7 @@ def test_the_incident_history_shows_whom_the_alert_went_to_and_when_it_arrived(
     local.report_suspicious(head.id or 0)
     incident = the_incident(web_ctx)
     assert any(f"đang gửi cảnh báo tới {cop.full_name}" in t for t in local.texts(head.id or 0))
-    card = local.open("/dashboard")
-    card = card[card.index(f'id="incident-{incident.id}"') :]
-    history = card[: card.index("</ol>")]
+    history = _history(local, incident.id or 0)
     assert "Cảnh báo Công an xã" in history and cop.full_name in history
     assert "Cảnh báo đã đến" not in history  # his page has not fetched it yet
     assert any("TIN BÁO KHẨN" in t for t in local.texts(cop.id or 0))  # now it has
@@ -264,7 +268,5 @@ def test_the_incident_history_shows_whom_the_alert_went_to_and_when_it_arrived(
         f"✅ Cảnh báo sự việc số {incident.id} đã đến trang web của {cop.full_name} "
         "(Trưởng Công an xã Tây Trà) lúc 09:00."
     ]
-    card = local.open("/dashboard")
-    card = card[card.index(f'id="incident-{incident.id}"') :]
-    history = card[: card.index("</ol>")]
+    history = _history(local, incident.id or 0)
     assert f"Cảnh báo đã đến</span> {cop.full_name} (trang web)" in history
