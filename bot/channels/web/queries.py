@@ -229,11 +229,10 @@ def ladder_history(
             select(Member).where(col(Member.id).in_({a.member_id for a in alerts}))
         ).all()
     }
-    sent_to: dict[tuple[int, int], dict[str, None]] = {}
+    sent_to: dict[tuple[int, int], dict[str, None]] = {}  # (incident, level) → names, in order
     for alert in alerts:
-        sent_to.setdefault((alert.incident_id, alert.level), {})[names.get(alert.member_id, "")] = (
-            None
-        )
+        seen = sent_to.setdefault((alert.incident_id, alert.level), {})
+        seen[names.get(alert.member_id, "")] = None
     out: list[tuple[int, datetime, HistoryView]] = []
     for step in alert_steps(session, ids):
         label = t(f"alert.history.{_STEP_KEYS[step.reason]}", level=Level(step.level).label)
