@@ -49,6 +49,16 @@ def main() -> None:
         )
     )
 
+    from bench import alert_latency
+
+    sections.append(
+        (
+            "Alert latency: urgent report submit → first alert at a police chat "
+            "(tinbao run, webhook, fake Telegram)",
+            markdown_table(alert_latency.run(int(os.environ.get("BENCH_ALERTS", "200")))),
+        )
+    )
+
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     header = (

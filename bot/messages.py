@@ -167,6 +167,16 @@ CATALOG: dict[str, str] = {
     "cli.roster.rejected": "Không nhập gì: {count} dòng có lỗi. Hãy sửa tệp rồi nhập lại.",
     "cli.roster.template_written": "Đã tạo tệp mẫu danh sách: {path}",
     "cli.roster.exported": "Đã xuất {count} người ra tệp {path}",
+    "cli.roster.status_title": "Nhận tin báo khẩn — {commune}",
+    "cli.roster.col.name": "Họ và tên",
+    "cli.roster.col.title": "Chức danh",
+    "cli.roster.col.phone": "Số điện thoại",
+    "cli.roster.col.channels": "Kênh",
+    "cli.roster.col.state": "Tình trạng",
+    "cli.roster.all_reachable": "Mọi đơn vị và mọi cấp nhận tin báo khẩn đều có người liên lạc được.",
+    "cli.roster.no_units": (
+        "⚠️ Danh sách chưa có đơn vị nào: không ai nhận được tin báo khẩn (xem: tinbao roster import)."
+    ),
     "cli.invite.progress": "Đang cấp mã mời",
     "cli.invite.title": "Mã mời (mỗi mã chỉ dùng được một lần)",
     "cli.invite.col.name": "Họ và tên",
@@ -299,7 +309,10 @@ CATALOG: dict[str, str] = {
     "dialog.multi_hint": "Bấm để chọn/bỏ chọn (hoặc gõ các số, ví dụ: 1,3).",
     "dialog.location_hint": "(Trên điện thoại: bấm nút «📍 Gửi vị trí» bên dưới.)",
     "dialog.media_received": "Đã nhận {count} tệp. Gửi thêm hoặc bấm «Xong».",
-    "dialog.urgent_intro": "🚨 Báo tin khẩn. Trả lời nhanh các câu sau; Công an xã sẽ nhận ngay khi gửi.",
+    "dialog.urgent_intro": (
+        "🚨 Báo tin khẩn. Trả lời nhanh các câu sau; khi anh/chị bấm gửi, Tin Báo gửi ngay "
+        "cảnh báo tới Công an xã."
+    ),
     "dialog.resumed": "Tiếp tục báo cáo đang làm dở:",
     "dialog.confirm_replace": (
         "Anh/chị đang làm dở «{draft}». Tiếp tục báo cáo đó, hay bỏ nó để bắt đầu «{new}»?"
@@ -308,7 +321,6 @@ CATALOG: dict[str, str] = {
     "dialog.nothing_to_cancel": "Không có báo cáo nào đang làm. Gõ /baocao để bắt đầu.",
     "dialog.filed": "✅ Đã gửi «{title}» lúc {at} (số {number}). Cảm ơn anh/chị!",
     "dialog.amended": "✅ Đã cập nhật «{title}» lúc {at} (số {number}). Bản cũ vẫn được lưu.",
-    "dialog.alert_sent": "🚨 Đã báo ngay cho Công an xã và Ban CHQS xã (sự việc số {id}).",
     "dialog.already_filed": "Đơn vị đã gửi «{title}» kỳ này lúc {at}. Không cần gửi lại.",
     "dialog.filed_closed": "«{title}» kỳ này đã quá hạn sửa. Vui lòng liên hệ Văn phòng UBND xã.",
     "dialog.amend_intro": "Đơn vị đã gửi «{title}» kỳ này. Anh/chị có thể sửa trước hạn:",
@@ -396,6 +408,68 @@ CATALOG: dict[str, str] = {
     "incident.reporter_told": (
         "ℹ️ Tin báo #{id} của anh/chị: <b>{status}</b> — {who}, lúc {at}. Cảm ơn anh/chị!"
     ),
+    # --- the alert ladder: who is alerted, escalation, delivery, acknowledgement ----------------
+    "alert.level.0": "Công an xã",
+    "alert.level.1": "Trưởng Công an xã",
+    "alert.level.2": "Ban Chỉ huy quân sự xã",
+    "alert.level.3": "Văn phòng và lãnh đạo UBND xã",
+    "alert.title.police_head": "Trưởng {unit}",
+    "alert.title.military_head": "Chỉ huy trưởng {unit}",
+    "alert.title.leader": "lãnh đạo, {unit}",
+    "alert.person": "{name} ({title})",
+    "alert.phone": "{name} ({title}): {phone}",
+    "alert.more_names": "{names} và {count} người khác",
+    "alert.nobody": "chưa ai",
+    "incident.sending": (
+        "🚨 Sự việc số {id}: đang gửi cảnh báo tới {names}. "
+        "Tin Báo sẽ báo anh/chị khi cảnh báo đến nơi."
+    ),
+    "incident.nobody_at": (
+        "⚠️ Sự việc số {id}: hiện <b>không liên lạc được với ai ở {level}</b> qua Tin Báo."
+    ),
+    "incident.call": "📞 Vui lòng gọi ngay: {phones}.",
+    "incident.call_nobody": (
+        "📞 Danh sách của xã không có số điện thoại của Công an xã: vui lòng báo trực tiếp "
+        "cho Công an xã hoặc UBND xã."
+    ),
+    "incident.told_instead": "Tin Báo đang gửi cảnh báo tới {level}: {names}.",
+    "incident.told_nobody": (
+        "Tin Báo cũng không liên lạc được với ai khác (Ban CHQS xã, Văn phòng, lãnh đạo xã)."
+    ),
+    "incident.arrived": "✅ Cảnh báo sự việc số {id} đã đến {channel} của {who} lúc {at}.",
+    "incident.escalation.timeout": (
+        "⏰ <b>CHƯA AI TIẾP NHẬN</b> tin báo khẩn #{id} sau {minutes} phút "
+        "(đã báo: {alerted}). Tin Báo chuyển tới anh/chị.\n"
+    ),
+    "incident.escalation.unreachable": (
+        "⚠️ <b>Không liên lạc được với {levels}</b> về tin báo khẩn #{id}. "
+        "Tin Báo chuyển tới anh/chị.\n"
+    ),
+    "incident.reporter_escalated": (
+        "⏰ Sự việc số {id}: sau {minutes} phút chưa ai bấm «Đã tiếp nhận». "
+        "Tin Báo đã báo tiếp cho {level}: {names}."
+    ),
+    "incident.reporter_failed": "⚠️ Sự việc số {id}: cảnh báo <b>không gửi được</b> tới {names}.",
+    "incident.reporter_exhausted": (
+        "⚠️ Sự việc số {id}: Tin Báo đã báo tất cả các cấp nhưng sau {minutes} phút "
+        "<b>chưa ai tiếp nhận</b>."
+    ),
+    "incident.acknowledged": "✅ Tin báo khẩn #{id} đã được {who} tiếp nhận lúc {at}.",
+    "alert.history.step": "Cảnh báo {level}",
+    "alert.history.step_timeout": "Chuyển {level} (quá hạn tiếp nhận)",
+    "alert.history.step_unreachable": "Chuyển {level} (cấp trước không liên lạc được)",
+    "alert.history.nobody": "không liên lạc được với ai",
+    "alert.history.delivered": "Cảnh báo đã đến",
+    "alert.history.delivered_to": "{name} ({channel})",
+    "alert.state.ok": "Liên lạc được",
+    "alert.state.blocked": "Đã chặn bot",
+    "alert.state.unlinked": "Chưa liên kết",
+    "alert.reach.unit_nobody": (
+        "⚠️ {unit}: không ai nhận được cảnh báo khẩn ({count} người, chưa ai liên kết "
+        "Telegram, Zalo hay trang web, hoặc đã chặn bot)."
+    ),
+    "alert.reach.level_nobody": "⚠️ {level} ({names}) không nhận được cảnh báo khẩn.",
+    "alert.reach.level_missing": "⚠️ Danh sách chưa có {level}: cấp này của cảnh báo bị bỏ qua.",
     # --- outbox, channels (delivery), reminders, progress ----------------------------------
     "channel.telegram": "Telegram",
     "channel.zalo": "Zalo",

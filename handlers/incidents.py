@@ -1,57 +1,46 @@
-"""Incidents: opened by an urgent tip or a patrol finding, alerted at once, tracked to the end."""
+"""Incidents: opened by an urgent tip or a patrol finding, alerted at once, tracked to the end.
+
+Who is alerted, and when the alert climbs to the next people, is :mod:`handlers.alert_ladder`;
+what the alert says is :mod:`handlers.alert_messages`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from bot.core.answers import describe
-from bot.core.events import Choice, Reply
+from bot.core.events import Reply
 from bot.core.forms.schema import Form
 from bot.core.render import esc
 from bot.core.turn import Turn
 from bot.messages import t
-from storage.enums import IncidentStatus, Role, UnitKind
-from storage.models import Attachment, Incident, IncidentEvent, Member, Submission, Unit
+from handlers.alert_ladder import acknowledge, open_ladder
+from handlers.alert_messages import STATUS_BUTTONS, status_choices, status_label
+from storage.enums import IncidentStatus, Role
+from storage.models import Attachment, Incident, IncidentEvent, Member, Submission
+
+__all__ = [
+    "RESPONDER_ROLES",
+    "STATUS_BUTTONS",
+    "OpenedIncident",
+    "change_status",
+    "maybe_open_incident",
+    "status_choices",
+    "status_label",
+]
 
 #: Who may change an incident's status (the police act; the command, office and leaders see).
 RESPONDER_ROLES = (Role.POLICE, Role.MILITIA, Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN)
-STATUS_BUTTONS = (
-    IncidentStatus.RECEIVED,
-    IncidentStatus.VERIFYING,
-    IncidentStatus.HANDLED,
-    IncidentStatus.FALSE_REPORT,
-)
 
 
-def status_label(status: str) -> str:
-    return t(f"incident.status.{status}")
-
-
-def status_choices(incident_id: int) -> list[Choice]:
-    return [
-        Choice(status_label(s), f"inc:{incident_id}:{s.value}", number=i)
-        for i, s in enumerate(STATUS_BUTTONS, 1)
-    ]
-
-
-def responders(turn: Turn, commune_id: int) -> list[Member]:
-    """Everyone in the commune's police and military command (on duty = reachable)."""
-    units = turn.session.exec(
-        select(Unit.id)
-        .where(col(Unit.kind).in_([UnitKind.POLICE, UnitKind.MILITARY]))
-        .where(col(Unit.commune_id) == commune_id)
-    ).all()
-    return list(
-        turn.session.exec(
-            select(Member)
-            .where(col(Member.unit_id).in_(units))
-            .where(col(Member.active).is_(True))
-            .order_by(col(Member.id))
-        ).all()
-    )
+@dataclass(frozen=True)
+class OpenedIncident:
+    incident: Incident
+    notice: str  # for the reporter: who the alert is going to, or whom to call
 
 
 def _occurred_at(form: Form, answers: dict[str, Any], turn: Turn) -> datetime | None:
@@ -65,8 +54,8 @@ def _occurred_at(form: Form, answers: dict[str, Any], turn: Turn) -> datetime | 
     return moment.replace(tzinfo=turn.settings.tz)
 
 
-def maybe_open_incident(turn: Turn, form: Form, submission: Submission) -> Incident | None:
-    """Open an incident when the form says so, and alert the responders at once."""
+def maybe_open_incident(turn: Turn, form: Form, submission: Submission) -> OpenedIncident | None:
+    """Open an incident when the form says so, and alert the commune police at once."""
     mapping = form.incident
     answers = submission.answers
     if mapping is None or (mapping.when is not None and not mapping.when.holds(answers)):
@@ -112,38 +101,8 @@ def maybe_open_incident(turn: Turn, form: Form, submission: Submission) -> Incid
     ).all():
         attachment.incident_id = incident.id
         turn.session.add(attachment)
-    alert = Reply(
-        alert_text(turn, incident), choices=status_choices(incident.id), columns=2, urgent=True
-    )
-    for member in responders(turn, incident.commune_id):
-        if member.id != turn.member.id:
-            turn.say_to(member, alert, dedupe_key=f"alert:{incident.id}:{member.id}")
-    return incident
-
-
-def alert_text(turn: Turn, incident: Incident) -> str:
-    assert turn.member is not None and turn.unit is not None
-    where = incident.location_text or (
-        t("review.location_shared", lat=incident.latitude, lon=incident.longitude)
-        if incident.latitude is not None
-        else "?"
-    )
-    when = (
-        incident.occurred_at.astimezone(turn.settings.tz).strftime("%H:%M %d/%m/%Y")
-        if incident.occurred_at
-        else "?"
-    )
-    return t(
-        "incident.alert",
-        id=incident.id,
-        unit=esc(turn.unit.name),
-        reporter=esc(turn.member.full_name),
-        phone=esc(turn.member.phone),
-        where=esc(where),
-        when=when,
-        people=incident.people_count if incident.people_count is not None else "?",
-        summary=esc(incident.summary or "—"),
-    )
+    _, notice = open_ladder(turn.session, turn.settings, incident, turn.now)
+    return OpenedIncident(incident, notice)
 
 
 def change_status(turn: Turn, incident_id: int, status_value: str) -> None:
@@ -159,14 +118,13 @@ def change_status(turn: Turn, incident_id: int, status_value: str) -> None:
         turn.toast(t("chat.stale_button"))
         return
     incident = turn.session.get(Incident, incident_id, with_for_update=True)
-    if incident is not None and not turn.reach.covers(incident.commune_id):
-        incident = None  # another commune's incident: as unknown as a made-up number
-    if incident is None or status not in STATUS_BUTTONS:
+    if incident is None or status not in STATUS_BUTTONS or not _own_commune(turn, incident):
         turn.toast(t("chat.stale_button"))
         return
     if incident.status == status:
         turn.toast(t("incident.already", status=status_label(status)))
         return
+    acknowledge(turn, incident)  # the first status of any kind takes the alert
     incident.status = status
     incident.updated_at = turn.now
     turn.session.add(incident)
@@ -193,3 +151,8 @@ def change_status(turn: Turn, incident_id: int, status_value: str) -> None:
             ),
             dedupe_key=f"told:{incident_id}:{status.value}:{turn.event.update_key}",
         )
+
+
+def _own_commune(turn: Turn, incident: Incident) -> bool:
+    """Button data is untrusted: a responder acts only on incidents within their reach."""
+    return turn.reach.covers(incident.commune_id)

@@ -209,6 +209,43 @@ class Incident(SQLModel, table=True):
     occurred_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts(index=True)
     updated_at: datetime = _ts()
+    # The alert ladder (handlers.alert_ladder): the highest level alerted so far, when the
+    # next level is due (NULL once acknowledged or when no level is left), who took it.
+    alert_level: int | None = None
+    alert_next_at: datetime | None = _ts(nullable=True, index=True)
+    alert_delivered_at: datetime | None = _ts(nullable=True)  # the first alert that arrived
+    acknowledged_at: datetime | None = _ts(nullable=True)
+    acknowledged_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+
+
+class IncidentAlertStep(SQLModel, table=True):
+    """One rung of an incident's alert ladder: opened once, ever (unique per level)."""
+
+    __table_args__ = (UniqueConstraint("incident_id", "level"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    level: int = Field(description="handlers.alert_levels.Level")
+    reason: str = Field(description="submit, timeout (not acknowledged) or unreachable")
+    recipients: int = Field(default=0, description="Members it was sent to (0: nobody reachable)")
+    at: datetime = _ts()
+
+
+class IncidentAlert(SQLModel, table=True):
+    """One alert message to one member on one channel, and what became of it."""
+
+    __table_args__ = (UniqueConstraint("incident_id", "level", "member_id", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    level: int
+    member_id: int = Field(foreign_key="member.id")
+    channel: str
+    chat_id: str
+    outbox_message_id: int = Field(foreign_key="outboxmessage.id", unique=True)
+    queued_at: datetime = _ts()
+    delivered_at: datetime | None = _ts(nullable=True)  # the channel accepted it
+    failed_at: datetime | None = _ts(nullable=True)  # the outbox gave up (dead, blocked)
 
 
 class IncidentEvent(SQLModel, table=True):

@@ -6,12 +6,15 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
+from sqlmodel import Session
 
-from bot.cli.base import app, cli_context
+from bot.cli.base import app, cli_context, console
 from bot.cli.communes import commune_option, pick_commune
-from bot.cli.ui import progress, say, warn
+from bot.cli.ui import progress, say, table, warn
 from bot.messages import t
+from handlers.alert_levels import load_roster, reach, roster_communes
 from storage.db import transaction
+from storage.models import Commune
 from storage.roster import (
     NoCommuneError,
     RosterError,
@@ -108,3 +111,37 @@ def roster_export(
         except RosterError as exc:
             _refuse(exc)
     say(t("cli.roster.exported", count=count, path=file))
+
+
+@roster_app.command("status")
+def roster_status(
+    commune: str | None = commune_option(),
+    all_communes: bool = typer.Option(False, "--all", help="Mọi xã có trong danh sách"),
+) -> None:
+    """Ai nhận được tin báo khẩn: từng người của Công an xã, Ban CHQS xã, Văn phòng và lãnh
+    đạo xã, liên kết kênh nào (Telegram, Zalo, trang web), có liên lạc được không. In cảnh báo
+    và thoát với mã 1 khi một đơn vị hay một cấp nhận cảnh báo không có ai liên lạc được."""
+    with cli_context() as ctx, Session(ctx.engine) as session:
+        ids = roster_communes(session) if all_communes else [pick_commune(session, commune).id or 0]
+        warnings: list[str] = [] if ids else [t("cli.roster.no_units")]
+        for commune_id in ids:
+            found_commune = session.get(Commune, commune_id)
+            seen = reach(load_roster(session, commune_id))
+            name = found_commune.name if found_commune else str(commune_id)
+            say(t("cli.roster.status_title", commune=name))
+            headers = [t(f"cli.roster.col.{c}") for c in _STATUS_COLUMNS]
+            for unit in seen.units:
+                rows = [
+                    [p.member.full_name, p.title, p.member.phone, p.channels_label, p.state_label]
+                    for p in unit.people
+                ]
+                console.print(table(unit.unit.name, headers, rows, no_wrap=(2,)))
+            warnings += seen.warnings
+    for line in warnings:
+        warn(line)
+    if warnings:
+        raise typer.Exit(code=1)
+    say(t("cli.roster.all_reachable"))
+
+
+_STATUS_COLUMNS = ("name", "title", "phone", "channels", "state")

@@ -525,12 +525,12 @@ class Dialog:
             period_key=state["period_key"],
             amend_id=state.get("amend"),
         )
-        incident = None if state.get("amend") else maybe_open_incident(turn, form, submission)
+        opened = None if state.get("amend") else maybe_open_incident(turn, form, submission)
         if clear_dialog:
             self._save(None)
         at = turn.now.astimezone(turn.settings.tz).strftime("%H:%M %d/%m/%Y")
         key = "dialog.amended" if state.get("amend") else "dialog.filed"
         text = t(key, title=render.esc(form.title), at=at, number=submission.id)
-        if incident is not None:
-            text += "\n" + t("dialog.alert_sent", id=incident.id)
+        if opened is not None:
+            text += "\n" + opened.notice  # the truth about who is being alerted
         turn.say(Reply(text, remove_keyboard=True))

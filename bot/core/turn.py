@@ -16,9 +16,8 @@ from sqlmodel import Session, select
 
 from bot.core.events import InboundEvent, Outgoing, Reply
 from bot.core.forms.schema import Form
-from bot.outbox.recipients import linked_chats
+from bot.outbox.recipients import member_chats
 from bot.settings import Settings
-from storage.enums import Channel
 from storage.models import DialogSession, Member, Unit
 from storage.scope import Reach, reach_of
 
@@ -45,23 +44,13 @@ class Turn:
         self.outgoing.append(Outgoing(self.event.channel, self.event.chat_id, reply))
 
     def say_to(self, member: Member, reply: Reply, dedupe_key: str | None = None) -> int:
-        """Send to another member on every channel they linked; returns how many chats."""
-        sent = 0
-        chats = linked_chats(member)
-        if member.id is not None:
-            # Someone who uses the web chat (the playground, an office PC) gets it there too.
-            web_chat = self.session.exec(
-                select(DialogSession.chat_id)
-                .where(DialogSession.member_id == member.id)
-                .where(DialogSession.channel == Channel.WEB.value)
-            ).first()
-            if web_chat is not None:
-                chats.append((Channel.WEB.value, web_chat))
+        """Send to another member on every chat that reaches them (the web chat too);
+        returns how many chats."""
+        chats = member_chats(self.session, [member]).get(member.id or 0, [])
         for channel, chat_id in chats:
             key = f"{dedupe_key}:{channel}" if dedupe_key else None
             self.outgoing.append(Outgoing(channel, chat_id, reply, dedupe_key=key))
-            sent += 1
-        return sent
+        return len(chats)
 
     def toast(self, text: str) -> None:
         self.callback_text = text

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from bot.outbox.backoff import backoff_delay
 from bot.outbox.errors import PermanentError, RetryLater, TransientError
 from bot.outbox.limits import ChannelPacer, limits_for
+from bot.outbox.priority import PriorityLimiter, row_priority
 from bot.outbox.protocol import ChannelSender, OutboxRow
 from bot.outbox.store import Claim, claim_due, mark_dead, mark_sent, release, reschedule
 from bot.settings import Settings
@@ -94,8 +95,10 @@ class OutboxSender:
         self._poll_seconds = poll_seconds
         now = monotonic()
         self._pacers = {ch: ChannelPacer(limits_for(ch, settings), now) for ch in self._senders}
-        self._pace_locks = {ch: asyncio.Lock() for ch in self._senders}
-        self._in_flight = {ch: asyncio.Semaphore(max_in_flight) for ch in self._senders}
+        # Both hand a free slot to the most pressing row first (button answers, then alerts),
+        # so an alert never waits behind ordinary replies claimed before it.
+        self._pace_locks = {ch: PriorityLimiter() for ch in self._senders}
+        self._in_flight = {ch: PriorityLimiter(max_in_flight) for ch in self._senders}
         self._wakes = {ch: asyncio.Event() for ch in self._senders}
         self._background: dict[str, set[asyncio.Task[None]]] = {ch: set() for ch in self._senders}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -224,9 +227,10 @@ class OutboxSender:
                 return
             if wait > 0:
                 await self._sleep(wait)
-        async with self._in_flight[channel]:
-            async with self._pace_locks[channel]:
-                # FIFO lock: each send waits its turn for the channel's global bucket.
+        priority = row_priority(row)
+        async with self._in_flight[channel].turn(priority):
+            async with self._pace_locks[channel].turn(priority):
+                # Each send waits its turn (by priority) for the channel's global bucket.
                 while (wait := pacer.global_bucket.delay(self._monotonic())) > 0:
                     await self._sleep(wait)
                 now = self._monotonic()
@@ -271,6 +275,7 @@ class OutboxSender:
                 error=str(exc),
                 attempts=row.attempts + 1,
                 parts_sent=max(row.parts_sent, exc.parts_sent),
+                now=self._clock(),
                 unreachable=exc.unreachable,
             )
             return
@@ -281,7 +286,7 @@ class OutboxSender:
             return
         pacer.reward()
         if not await asyncio.to_thread(
-            mark_sent, engine, row.id, token, provider_id, self._clock()
+            mark_sent, engine, row, token, provider_id, self._clock(), self._settings.tz
         ):
             log.warning("outbox row %s was sent but its claim had lapsed", row.id)
 
@@ -299,6 +304,7 @@ class OutboxSender:
                 error=error,
                 attempts=attempts,
                 parts_sent=parts_sent,
+                now=self._clock(),
             )
             return
         delay = backoff_delay(attempts, self._rng)

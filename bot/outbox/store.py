@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Engine, and_, case, exists, or_, select, update
 from sqlmodel import Session, col
 
 from bot.outbox.alerts import alert_admins
 from bot.outbox.protocol import CALLBACK_ANSWER, OutboxRow
+from bot.outbox.receipts import ALERT_KEY_PREFIX, alerts_delivered, alerts_failed, is_alert
 from bot.outbox.recipients import chat_filter
 from storage.db import is_postgres, transaction
 from storage.enums import OutboxStatus
@@ -114,13 +116,22 @@ def _update(session: Session, row_id: int, token: str, **values: object) -> bool
 
 
 def mark_sent(
-    engine: Engine, row_id: int, token: str, provider_message_id: str | None, now: datetime
+    engine: Engine,
+    row: OutboxRow,
+    token: str,
+    provider_message_id: str | None,
+    now: datetime,
+    tz: ZoneInfo,
 ) -> bool:
-    """Record a delivery. False when our claim had lapsed and another sender took the row."""
+    """Record a delivery. False when our claim had lapsed and another sender took the row.
+
+    An incident alert is marked delivered in the same transaction (and its reporter told of
+    the first arrival): see :mod:`bot.outbox.receipts`.
+    """
     with transaction(engine) as session:
-        return _update(
+        done = _update(
             session,
-            row_id,
+            row.id,
             token,
             status=OutboxStatus.SENT.value,
             sent_at=now,
@@ -129,6 +140,9 @@ def mark_sent(
             claimed_until=None,
             last_error=None,
         )
+        if done and is_alert(row.dedupe_key):
+            alerts_delivered(session, [row.id], now, tz)
+        return done
 
 
 def reschedule(
@@ -180,6 +194,7 @@ def mark_dead(
     error: str,
     attempts: int,
     parts_sent: int,
+    now: datetime,
     unreachable: bool = False,
 ) -> bool:
     """Give up on ``row`` and tell the admins, in one transaction.
@@ -201,23 +216,36 @@ def mark_dead(
         ):
             return False
         if unreachable:
-            _mark_unreachable(session, row)
+            _mark_unreachable(session, row, now)
+        if is_alert(row.dedupe_key):
+            alerts_failed(session, [row.id], now)
         alert_admins(session, row, error, blocked=unreachable)
         return True
 
 
-def _mark_unreachable(session: Session, row: OutboxRow) -> None:
+def _mark_unreachable(session: Session, row: OutboxRow, now: datetime) -> None:
     where = chat_filter(row.channel, row.chat_id)
     if where is not None:
         session.execute(update(Member).where(where).values(unreachable=True))
+    others = and_(
+        _T.c.channel == row.channel,
+        _T.c.chat_id == row.chat_id,
+        _T.c.id != row.id,
+        _T.c.kind != CALLBACK_ANSWER,
+        _T.c.status.in_([OutboxStatus.QUEUED.value, OutboxStatus.RETRYING.value]),
+    )
+    # Alerts among the chat's pending messages die too: their incidents must know it.
+    alerts_failed(
+        session,
+        list(
+            session.scalars(
+                select(_T.c.id).where(others, _T.c.dedupe_key.like(f"{ALERT_KEY_PREFIX}%"))
+            )
+        ),
+        now,
+    )
     session.execute(
         update(_T)
-        .where(
-            _T.c.channel == row.channel,
-            _T.c.chat_id == row.chat_id,
-            _T.c.id != row.id,
-            _T.c.kind != CALLBACK_ANSWER,
-            _T.c.status.in_([OutboxStatus.QUEUED.value, OutboxStatus.RETRYING.value]),
-        )
+        .where(others)
         .values(status=OutboxStatus.DEAD.value, last_error="chat unreachable (blocked)")
     )

@@ -1,4 +1,5 @@
-"""The scheduler loop: APScheduler runs a reminder round every minute while we lead.
+"""The scheduler loop: APScheduler runs a reminder round every minute while we lead, and
+the urgent-alert ladder every :data:`LADDER_SECONDS` (alerts ignore quiet hours).
 
 Jobs run on the application's asyncio loop; the database work goes to a thread
 (``asyncio.to_thread``) so the bots keep answering meanwhile. Leadership is checked (and the
@@ -21,6 +22,7 @@ from bot.core.forms.loader import load_configured_forms
 from bot.scheduler.leader import Leader, make_leader
 from bot.scheduler.reminders import RoundResult, run_round
 from bot.settings import Settings
+from handlers.alert_ladder import run_ladder
 from handlers.drafts import remind_stale_drafts
 from storage.types import utcnow
 
@@ -28,6 +30,9 @@ log = logging.getLogger(__name__)
 
 ROUND_SECONDS = 60
 LEASE_SECONDS = 30
+#: How often unacknowledged alerts are looked at: an escalation is at most this late, and a
+#: rung whose every message failed is passed within this time.
+LADDER_SECONDS = 15
 
 
 class SchedulerRunner:
@@ -66,6 +71,9 @@ class SchedulerRunner:
         self._scheduler.add_job(
             self.tick, "interval", seconds=ROUND_SECONDS, next_run_time=now, **common
         )
+        self._scheduler.add_job(
+            self.ladder_tick, "interval", seconds=LADDER_SECONDS, next_run_time=now, **common
+        )
         self._scheduler.start()
 
     async def shutdown(self) -> None:
@@ -81,6 +89,18 @@ class SchedulerRunner:
             log.exception("scheduler leadership check failed")
             self._leading = False
         return self._leading
+
+    async def ladder_tick(self) -> int | None:
+        """Climb the alert ladders that are due, if we lead (leadership is checked by its own
+        job every 30 s; the dedupe keys keep a stale leader from sending anything twice)."""
+        if not self._leading:
+            return None
+        added = await asyncio.to_thread(run_ladder, self._engine, self._settings, self._clock())
+        if added:
+            log.info("alert ladder: %d messages", added)
+            if self._on_enqueued is not None:
+                self._on_enqueued()
+        return added
 
     async def tick(self) -> RoundResult | None:
         """One round if we lead; None otherwise."""

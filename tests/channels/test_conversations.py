@@ -44,7 +44,8 @@ async def test_full_suspicious_report_alerts_the_police(
     await head.choose("Gửi báo cáo")
     texts = "\n".join(await head.replies())
     assert "Đã gửi «Báo tin đối tượng khả nghi»" in texts
-    assert "Đã báo ngay cho Công an xã" in texts
+    cop_name = roster_member(channel_ctx, "police", "police").full_name
+    assert f"đang gửi cảnh báo tới {cop_name} (Trưởng Công an xã Tây Trà)." in texts
     alerts = [t for t in await cop.replies() if "TIN BÁO KHẨN" in t]
     assert len(alerts) == 1 and "Bãi đất trống cuối thôn" in alerts[0]
     await cop.choose("Đã tiếp nhận")

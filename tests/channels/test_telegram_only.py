@@ -91,3 +91,54 @@ async def test_photo_is_downloaded_and_stored_as_an_attachment(
     assert len(attachments) == 2 and attachments[0].file_ref == "tg-photo-9"
     assert attachments[0].local_path is not None
     assert Path(attachments[0].local_path).read_bytes() == picture
+
+
+async def test_urgent_alert_end_to_end_truthful_receipts_ladder_and_acknowledgement(
+    tg_ctx: AppContext, fake_telegram: FakeTelegram
+) -> None:
+    from datetime import timedelta
+
+    from handlers.alert_ladder import run_ladder
+    from storage.types import utcnow
+    from tests.channels.test_conversations import run_flow
+    from tests.engine.flows import SUSPICIOUS
+
+    ctx = tg_ctx
+    chief = TelegramDriver(ctx, fake_telegram, 6301)
+    await chief.link(roster_member(ctx, "police", "police", 0))  # Phạm Văn Dũng, the head
+    blocker = TelegramDriver(ctx, fake_telegram, 6302)
+    await blocker.link(roster_member(ctx, "police", "police", 1))  # Nguyễn Văn Hải
+    soldier = TelegramDriver(ctx, fake_telegram, 6303)
+    await soldier.link(roster_member(ctx, "militia", "military", 0))
+    head = TelegramDriver(ctx, fake_telegram, 6304)
+    await head.link(roster_member(ctx, "village_head", "village"))
+    fake_telegram.block_user(6302)  # Hải blocked the bot after linking
+
+    await head.say("/baocao")
+    await head.choose("khả nghi")
+    await run_flow(head, SUSPICIOUS)
+    await head.choose("Gửi báo cáo")
+    said = await head.replies()
+    assert any(
+        "đang gửi cảnh báo tới Phạm Văn Dũng (Trưởng Công an xã Tây Trà), Nguyễn Văn Hải "
+        "(Công an xã Tây Trà)." in t
+        for t in said
+    )
+    # What reached the fake: one alert to the chief; Hải's answered 403 and died.
+    assert [t for t in await chief.replies() if "TIN BÁO KHẨN" in t]
+    arrived = [t for t in said if t.startswith("✅ Cảnh báo")]
+    assert len(arrived) == 1 and "đã đến Telegram của Phạm Văn Dũng" in arrived[0]
+    assert "Nguyễn Văn Hải" not in arrived[0]
+
+    # Five minutes without «Đã tiếp nhận»: the chief is told again, by the scheduler's round.
+    later = utcnow() + timedelta(minutes=5, seconds=1)
+    assert run_ladder(ctx.engine, ctx.settings, later) > 0
+    await chief._flush()
+    [escalated] = [t for t in await chief.replies() if "CHƯA AI TIẾP NHẬN" in t]
+    assert "sau 5 phút" in escalated
+    assert any("Tin Báo đã báo tiếp cho Trưởng Công an xã" in t for t in await head.replies())
+    await chief.choose("Đã tiếp nhận")  # on the escalation's own buttons
+    assert any("Đã tiếp nhận" in t and "Phạm Văn Dũng" in t for t in await head.replies())
+    assert run_ladder(ctx.engine, ctx.settings, later + timedelta(minutes=30)) == 0
+    await chief._flush()
+    assert not [t for t in await soldier.replies() if "TIN BÁO KHẨN" in t]

@@ -57,9 +57,9 @@ def test_suspicious_report_alerts_police_and_tracks_status(harness: Harness) -> 
     assert review is not None and "Xem lại" in review.text
     assert "Bãi đất trống cuối thôn" in review.text and "07:15" in review.text
     head.tap("Gửi báo cáo")
-    assert any(
-        "Đã báo ngay cho Công an xã" in t for t in head.texts() + [r.text for r in head.inbox]
-    )
+    [filed] = [t for t in head.texts() if "Đã gửi «Báo tin" in t]
+    # Only the one linked police member is named: the three others have no chat.
+    assert "đang gửi cảnh báo tới Phạm Văn Dũng (Trưởng Công an xã Tây Trà)." in filed
 
     [sub] = submissions(harness, "doi_tuong_kha_nghi")
     assert sub.answers["so_nguoi"] == 3

@@ -156,25 +156,30 @@ def bot_env(**settings: object) -> dict[str, str]:
 
 
 def webhook_worker(
-    workdir: Path, index: int, port: int, database_url: str, fake: FakeTelegram, secret: str
+    workdir: Path,
+    index: int,
+    port: int,
+    database_url: str,
+    fake: FakeTelegram,
+    secret: str,
+    **settings: object,
 ) -> BotProcess:
-    """A ``tinbao run`` serving the Telegram webhook on 127.0.0.1:``port`` (not yet started)."""
-    return BotProcess(
-        bot_env(
-            data_dir=workdir / f"data{index}",
-            database_url=database_url,
-            telegram_bot_token=fake.token,
-            telegram_api_url=fake.url,
-            telegram_webhook_url="https://tinbao.example.vn:8443/telegram/webhook",
-            telegram_webhook_secret=secret,
-            webhook_host="127.0.0.1",
-            webhook_port=port,
-            web_port=free_port(),
-            log_level="WARNING",
-        ),
-        cwd=workdir,
-        log=workdir / f"worker{index}.log",
-    )
+    """A ``tinbao run`` serving the Telegram webhook on 127.0.0.1:``port`` (not yet started);
+    ``settings`` add to (or override) its environment."""
+    env: dict[str, object] = {
+        "data_dir": workdir / f"data{index}",
+        "database_url": database_url,
+        "telegram_bot_token": fake.token,
+        "telegram_api_url": fake.url,
+        "telegram_webhook_url": "https://tinbao.example.vn:8443/telegram/webhook",
+        "telegram_webhook_secret": secret,
+        "webhook_host": "127.0.0.1",
+        "webhook_port": port,
+        "web_port": free_port(),
+        "log_level": "WARNING",
+    }
+    env.update(settings)
+    return BotProcess(bot_env(**env), cwd=workdir, log=workdir / f"worker{index}.log")
 
 
 class BotProcess:

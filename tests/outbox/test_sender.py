@@ -281,7 +281,7 @@ async def test_claim_of_a_crashed_sender_lapses_and_is_retried(
     assert await sender.run_once() == 1
     assert [m.id for m in channel.delivered] == [msg]
     # The crashed sender, should it come back, cannot overwrite the outcome.
-    assert not mark_sent(engine, msg, "crashed", "late", clock.now())
+    assert not mark_sent(engine, crashed.rows[0], "crashed", "late", clock.now(), settings.tz)
     assert row(engine, msg).provider_message_id == f"p{msg}"
 
 

@@ -17,3 +17,12 @@ def test_bench_smoke(tmp_path: Path) -> None:
         assert (tmp_path / name).stat().st_size > 0
     table = markdown([built | measured])
     assert table.splitlines()[2].startswith("| 400 |")
+
+
+def test_alert_latency_bench_measures_real_alerts(tmp_path: Path) -> None:
+    """Two communes, one urgent report each, through a real ``tinbao run`` and the fake."""
+    from bench.alert_latency import measure
+
+    row = measure("SQLite", f"sqlite:///{tmp_path / 'a.db'}", 2, tmp_path)
+    assert (row["communes"], row["alerts"], row["not_arrived"]) == (2, 2, 0)
+    assert 0 < row["alert_p50_ms"] <= row["alert_p99_ms"] and row["reply_p50_ms"] > 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import select
+from sqlmodel import col, select
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
@@ -361,3 +361,61 @@ def test_seed_sample_refuses_a_real_installation(db_path: Path) -> None:
     assert "Xã Sơn Mai" in result.stderr and "DATA_DIR" in result.stderr
     assert "1949" not in tinbao("directive", "list").stdout  # nothing saved
     assert last_line(tinbao("directive", "list")) == "Có 0 chỉ đạo."
+
+
+def _set_chats(db_path: Path, **telegram_by_name: str | None) -> None:
+    engine = make_engine(f"sqlite:///{db_path}")
+    with transaction(engine) as s:
+        for name, chat in telegram_by_name.items():
+            member = s.exec(select(Member).where(Member.full_name == name)).one()
+            member.telegram_user_id = member.telegram_chat_id = chat
+    engine.dispose()
+
+
+def test_roster_status_shows_who_receives_alerts_and_warns_where_nobody_can(
+    db_path: Path,
+) -> None:
+    tinbao("seed-sample")
+    nobody = tinbao("roster", "status")
+    assert nobody.exit_code == 1
+    assert "Nhận tin báo khẩn — Xã Tây Trà" in nobody.stdout
+    assert "Phạm Văn Dũng" in nobody.stdout and "Chưa liên kết" in nobody.stdout
+    assert "Công an xã Tây Trà: không ai nhận được cảnh báo khẩn (4 người" in nobody.stderr
+    assert "Ban CHQS xã Tây Trà: không ai nhận được" in nobody.stderr
+    assert "Trần Thị Lan" in nobody.stdout and "Hồ Văn Mên" not in nobody.stdout  # no village
+
+    _set_chats(db_path, **{"Nguyễn Văn Hải": "71", "Đinh Văn Lực": "72", "Trần Thị Lan": "73"})
+    chief_missing = tinbao("roster", "status")
+    assert chief_missing.exit_code == 1
+    assert "Công an xã Tây Trà: không ai" not in chief_missing.stderr
+    # The police can be reached, but not their chief: rung 1 of the ladder would be skipped.
+    assert "Trưởng Công an xã (Phạm Văn Dũng) không nhận được" in chief_missing.stderr
+    assert "Telegram" in chief_missing.stdout and "Liên lạc được" in chief_missing.stdout
+
+    _set_chats(db_path, **{"Phạm Văn Dũng": "74"})
+    everyone = tinbao("roster", "status", "--commune", "21154")
+    assert everyone.exit_code == 0, everyone.output
+    assert last_line(everyone) == (
+        "Mọi đơn vị và mọi cấp nhận tin báo khẩn đều có người liên lạc được."
+    )
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    with transaction(engine) as s:
+        for member in s.exec(select(Member).where(col(Member.telegram_chat_id).in_(["71", "74"]))):
+            member.unreachable = True  # both police members blocked the bot
+    engine.dispose()
+    blocked = tinbao("roster", "status")
+    assert blocked.exit_code == 1 and "Đã chặn bot" in blocked.stdout
+    assert "Công an xã Tây Trà: không ai nhận được" in blocked.stderr
+
+
+def test_roster_status_of_an_unknown_or_empty_commune(db_path: Path) -> None:
+    nothing = tinbao("roster", "status")
+    assert nothing.exit_code == 1 and "Chưa thiết lập xã nào" in nothing.stderr
+    tinbao("init", "--province", "Quảng Ngãi", "--commune", "Sơn Mai")
+    empty = tinbao("roster", "status")
+    assert empty.exit_code == 1 and "Công an xã" in empty.stderr, empty.output
+    tinbao("db", "reset", "--yes")
+    tinbao("seed-sample")
+    unknown = tinbao("roster", "status", "--commune", "12345")
+    assert unknown.exit_code == 1 and "Không có xã/phường «12345»" in unknown.stderr

@@ -60,7 +60,7 @@ async def test_start_schedules_jobs_in_the_commune_time_zone(
     runner.start()
     try:
         jobs = runner._scheduler.get_jobs()
-        assert len(jobs) == 2
+        assert len(jobs) == 3  # leadership, reminder round, alert ladder
         assert str(runner._scheduler.timezone) == "Asia/Ho_Chi_Minh"
         for _ in range(100):  # the first leadership check runs at once
             if runner.leading:
@@ -70,3 +70,55 @@ async def test_start_schedules_jobs_in_the_commune_time_zone(
     finally:
         await runner.shutdown()
     assert leader.released
+
+
+def _open_incident(engine: Engine, settings: Settings, at: datetime) -> int:
+    """An urgent tip from Thôn An's head, alerted to the police at ``at``."""
+    from handlers.alert_ladder import open_ladder
+    from storage.db import transaction
+    from storage.models import Incident, Submission
+
+    roster = seed_commune(engine)
+    with transaction(engine) as s:
+        head = roster.members["an_head"]
+        unit = roster.units["Thôn An"]
+        submission = Submission(
+            commune_id=roster.commune_id,
+            form_id="doi_tuong_kha_nghi", period_key="once", unit_id=unit, member_id=head,
+            channel="telegram", status="submitted",
+        )  # fmt: skip
+        s.add(submission)
+        s.flush()
+        incident = Incident(
+            commune_id=roster.commune_id,
+            submission_id=submission.id or 0, unit_id=unit, reporter_member_id=head,
+            created_at=at, updated_at=at,
+        )  # fmt: skip
+        s.add(incident)
+        s.flush()
+        _, notice = open_ladder(s, settings, incident, at)
+        assert "đang gửi cảnh báo tới Người police_chief" in notice
+        return incident.id or 0
+
+
+async def test_the_ladder_runs_only_while_leading_and_wakes_the_outbox(
+    engine: Engine, settings: Settings
+) -> None:
+    start = datetime(2025, 9, 12, 16, 0, tzinfo=UTC)  # 23:00 local: quiet hours do not apply
+    _open_incident(engine, settings, start)
+    later = start.replace(minute=6)
+    follower = SchedulerRunner(engine, settings, leader=FixedLeader(False), clock=lambda: later)
+    await follower.check_leadership()
+    assert await follower.ladder_tick() is None
+    woken: list[bool] = []
+    leader = SchedulerRunner(
+        engine,
+        settings,
+        leader=FixedLeader(True),
+        on_enqueued=lambda: woken.append(True),
+        clock=lambda: later,
+    )
+    await leader.check_leadership()
+    added = await leader.ladder_tick()
+    assert added is not None and added > 0 and woken == [True]
+    assert await leader.ladder_tick() == 0 and woken == [True]  # each rung once

@@ -218,3 +218,56 @@ def test_download_of_an_account_is_audited_under_its_username(
     with Session(web_ctx.engine) as s:
         log = s.exec(select(AuditLog).where(AuditLog.action == "report.xlsx")).one()
     assert log.actor == "web:thanh" and log.member_id == leader.id
+
+
+def _reach_section(page: str) -> str:
+    start = page.index('id="alert-reach"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_dashboard_warns_in_red_where_nobody_receives_alerts(
+    local: WebClient, web_ctx: AppContext
+) -> None:
+    nobody = _reach_section(local.open("/dashboard"))
+    warnings = re.findall(r'<p class="reach-warning" role="alert">([^<]+)</p>', nobody)
+    assert [w.split(":")[0] for w in warnings] == [
+        "⚠️ Công an xã Tây Trà",
+        "⚠️ Ban CHQS xã Tây Trà",
+        "⚠️ Văn phòng HĐND&amp;UBND xã",
+    ]
+    assert 'class="reach-unit nobody"' in nobody and "Chưa liên kết" in nobody
+    cop = member(web_ctx, "police", "police")  # Phạm Văn Dũng, the police chief
+    local.send(cop.id or 0, "/start")  # he opens the web chat: reachable there
+    reach = _reach_section(local.open("/dashboard"))
+    assert "⚠️ Công an xã Tây Trà" not in reach and "⚠️ Ban CHQS xã Tây Trà" in reach
+    row = reach[reach.index(cop.full_name) :]
+    assert row.index("trang web") < row.index("Liên lạc được") < row.index("</tr>")
+
+
+def _history(client: WebClient, incident_id: int) -> str:
+    page = client.open("/dashboard")
+    card = page[page.index(f'id="incident-{incident_id}"') :]
+    return card[: card.index("</ol>")]
+
+
+def test_the_incident_history_shows_whom_the_alert_went_to_and_when_it_arrived(
+    local: WebClient, web_ctx: AppContext
+) -> None:
+    cop = member(web_ctx, "police", "police")
+    local.send(cop.id or 0, "/start")
+    local.texts(cop.id or 0)
+    head = member(web_ctx, "village_head", "village")
+    local.report_suspicious(head.id or 0)
+    incident = the_incident(web_ctx)
+    assert any(f"đang gửi cảnh báo tới {cop.full_name}" in t for t in local.texts(head.id or 0))
+    history = _history(local, incident.id or 0)
+    assert "Cảnh báo Công an xã" in history and cop.full_name in history
+    assert "Cảnh báo đã đến" not in history  # his page has not fetched it yet
+    assert any("TIN BÁO KHẨN" in t for t in local.texts(cop.id or 0))  # now it has
+    arrived = [t for t in local.texts(head.id or 0) if t.startswith("✅ Cảnh báo")]
+    assert arrived == [
+        f"✅ Cảnh báo sự việc số {incident.id} đã đến trang web của {cop.full_name} "
+        "(Trưởng Công an xã Tây Trà) lúc 09:00."
+    ]
+    history = _history(local, incident.id or 0)
+    assert f"Cảnh báo đã đến</span> {cop.full_name} (trang web)" in history

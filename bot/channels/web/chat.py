@@ -235,7 +235,7 @@ async def messages(request: Request) -> Response:
         return _error(BadRequest("bad_after"))
     d = deps(request)
     found = await asyncio.to_thread(
-        inbox.fetch, d.ctx.engine, str(member_id), max(after, 0), d.clock()
+        inbox.fetch, d.ctx.engine, str(member_id), max(after, 0), d.clock(), d.ctx.settings.tz
     )
     return JSONResponse({"messages": [m.to_json() for m in found]})
 

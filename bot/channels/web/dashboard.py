@@ -28,8 +28,10 @@ from bot.channels.web.downloads import MEDIA_TYPES, NotFound, build_download
 from bot.channels.web.queries import (
     IncidentView,
     MemberView,
+    ReachView,
     UnitView,
     active_member,
+    alert_reach,
     communes_in,
     current_directive,
     directives,
@@ -64,6 +66,7 @@ class DashboardData:
     incident_counts: list[tuple[str, str, int]]  # (status, label, count)
     units: list[UnitView]
     responders: list[MemberView]
+    reach: list[ReachView]  # per commune: who receives urgent alerts, and warnings
 
 
 def _chart(grid: Grid) -> BarChart:
@@ -116,6 +119,7 @@ def _load(
         incident_counts=counts,
         units=units,
         responders=responders(units),
+        reach=[alert_reach(session, place)] if commune is not None else [],
     )
 
 

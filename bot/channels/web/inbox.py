@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
 from bot.core.events import Reply
 from bot.outbox.protocol import CALLBACK_ANSWER, COMMAND_MENU
+from bot.outbox.receipts import ALERT_KEY_PREFIX, alerts_delivered
 from bot.text import small_int
 from storage.db import transaction
 from storage.enums import Channel, OutboxStatus
@@ -82,7 +84,7 @@ def _render(row: OutboxMessage) -> WebMessage:
     )
 
 
-def fetch(db: Engine, chat_id: str, after: int, now: datetime) -> list[WebMessage]:
+def fetch(db: Engine, chat_id: str, after: int, now: datetime, tz: ZoneInfo) -> list[WebMessage]:
     """Messages for this web chat newer than ``after`` (the recent history when 0)."""
     with transaction(db) as session:
         query = (
@@ -106,21 +108,30 @@ def fetch(db: Engine, chat_id: str, after: int, now: datetime) -> list[WebMessag
             ).all()
             rows = list(reversed(newest))
         if rows:
-            _mark_delivered(session, chat_id, rows[-1].id or 0, now)
+            _mark_delivered(session, chat_id, rows[-1].id or 0, now, tz)
         return [_render(row) for row in rows if row.kind not in _NOT_SHOWN]
 
 
-def _mark_delivered(session: Any, chat_id: str, up_to: int, now: datetime) -> None:
+def _mark_delivered(session: Any, chat_id: str, up_to: int, now: datetime, tz: ZoneInfo) -> None:
     # One UPDATE for everything up to the newest row shown, including button-press answers
     # (the page has no spinner to stop) and rows older than the history window.
+    mine = (
+        col(OutboxMessage.channel) == Channel.WEB.value,
+        col(OutboxMessage.chat_id) == chat_id,
+        col(OutboxMessage.id) <= up_to,
+        col(OutboxMessage.status).in_([s.value for s in _PENDING]),
+    )
+    alerts = session.exec(
+        select(OutboxMessage.id).where(
+            *mine, col(OutboxMessage.dedupe_key).startswith(ALERT_KEY_PREFIX)
+        )
+    ).all()
     session.exec(
         update(OutboxMessage)
-        .where(col(OutboxMessage.channel) == Channel.WEB.value)
-        .where(col(OutboxMessage.chat_id) == chat_id)
-        .where(col(OutboxMessage.id) <= up_to)
-        .where(col(OutboxMessage.status).in_([s.value for s in _PENDING]))
+        .where(*mine)
         .values(status=OutboxStatus.SENT.value, sent_at=now, attempts=OutboxMessage.attempts + 1)
     )
+    alerts_delivered(session, list(alerts), now, tz)  # the page showed them: they arrived
 
 
 def take_toast(db: Engine, chat_id: str, callback_id: str, now: datetime) -> str | None:

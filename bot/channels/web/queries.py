@@ -7,16 +7,30 @@ Times are turned into local dd/mm/yyyy hh:mm strings here, once.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.messages import t
+from bot.outbox.recipients import member_chats
 from bot.text import fold
+from handlers.alert_ladder import alert_steps
+from handlers.alert_levels import Level, load_roster, reach
 from handlers.incidents import RESPONDER_ROLES, STATUS_BUTTONS, status_label
 from storage.enums import Recurrence, UnitKind
-from storage.models import Attachment, Commune, Directive, Incident, IncidentEvent, Member, Unit
+from storage.models import (
+    Attachment,
+    Commune,
+    Directive,
+    Incident,
+    IncidentAlert,
+    IncidentEvent,
+    Member,
+    Unit,
+)
 from storage.scope import Reach
 from storage.vocab import kind_label, roles_label
 
@@ -54,12 +68,8 @@ class UnitView:
     members: tuple[MemberView, ...]
 
 
-def _member_view(member: Member) -> MemberView:
-    channels = tuple(
-        name
-        for name, linked in (("telegram", member.telegram_chat_id), ("zalo", member.zalo_chat_id))
-        if linked
-    )
+def _member_view(member: Member, chats: list[tuple[str, str]]) -> MemberView:
+    channels = tuple(dict.fromkeys(channel for channel, _ in chats))  # telegram, zalo, web
     return MemberView(
         id=member.id or 0,
         full_name=member.full_name,
@@ -81,9 +91,12 @@ def roster(session: Session, commune_id: int) -> list[UnitView]:
         .where(col(Member.unit_id).in_([u.id for u in units]))
         .order_by(col(Member.id))
     ).all()
+    chats = member_chats(session, members)
     by_unit: dict[int, list[MemberView]] = {}
     for member in members:
-        by_unit.setdefault(member.unit_id, []).append(_member_view(member))
+        by_unit.setdefault(member.unit_id, []).append(
+            _member_view(member, chats.get(member.id or 0, []))
+        )
     ordered = sorted(units, key=unit_order)
     return [
         UnitView(u.id or 0, u.name, u.kind, kind_label(u.kind), tuple(by_unit[u.id or 0]))
@@ -181,17 +194,22 @@ def incidents(
     ).all():
         key = attachment.incident_id or 0
         photos[key] = photos.get(key, 0) + 1
-    history: dict[int, list[HistoryView]] = {}
+    history: dict[int, list[tuple[datetime, HistoryView]]] = {}
     for event in events:
         who = people.get(event.member_id) if event.member_id else None
         history.setdefault(event.incident_id, []).append(
-            HistoryView(
-                event.status,
-                status_label(event.status),
-                who.full_name if who else "",
-                local_time(event.at, tz),
+            (
+                event.at,
+                HistoryView(
+                    event.status,
+                    status_label(event.status),
+                    who.full_name if who else "",
+                    local_time(event.at, tz),
+                ),
             )
         )
+    for incident_id, moment, view in ladder_history(session, rows, tz):
+        history.setdefault(incident_id, []).append((moment, view))
     out = []
     for row in rows:
         reporter = people.get(row.reporter_member_id)
@@ -211,10 +229,111 @@ def incidents(
                 occurred_at=local_time(row.occurred_at, tz),
                 reported_at=local_time(row.created_at, tz),
                 photos=photos.get(row.id or 0, 0),
-                history=tuple(history.get(row.id or 0, [])),
+                history=tuple(v for _, v in sorted(history.get(row.id or 0, []), key=_when)),
             )
         )
     return out
+
+
+def _when(item: tuple[datetime, HistoryView]) -> datetime:
+    return item[0]
+
+
+def ladder_history(
+    session: Session, rows: Sequence[Incident], tz: ZoneInfo
+) -> list[tuple[int, datetime, HistoryView]]:
+    """(incident id, when, entry): each alert rung — whom it went to, or that nobody could be
+    reached — and the moment the first alert arrived."""
+    ids = [r.id for r in rows if r.id is not None]
+    alerts = session.exec(
+        select(IncidentAlert)
+        .where(col(IncidentAlert.incident_id).in_(ids))
+        .order_by(col(IncidentAlert.id))
+    ).all()
+    names = {
+        m.id: m.full_name
+        for m in session.exec(
+            select(Member).where(col(Member.id).in_({a.member_id for a in alerts}))
+        ).all()
+    }
+    sent_to: dict[tuple[int, int], dict[str, None]] = {}  # (incident, level) → names, in order
+    for alert in alerts:
+        seen = sent_to.setdefault((alert.incident_id, alert.level), {})
+        seen[names.get(alert.member_id, "")] = None
+    out: list[tuple[int, datetime, HistoryView]] = []
+    for step in alert_steps(session, ids):
+        label = t(f"alert.history.{_STEP_KEYS[step.reason]}", level=Level(step.level).label)
+        listed = ", ".join(sent_to.get((step.incident_id, step.level), {}))
+        badge = "alert" if step.recipients else "alert-none"
+        who = listed or t("alert.history.nobody")
+        out.append(
+            (step.incident_id, step.at, HistoryView(badge, label, who, local_time(step.at, tz)))
+        )
+    first = {r.id: r.alert_delivered_at for r in rows if r.alert_delivered_at is not None}
+    for alert in alerts:
+        if alert.delivered_at is None or first.get(alert.incident_id) != alert.delivered_at:
+            continue
+        del first[alert.incident_id]  # one first arrival per incident
+        who = t("alert.history.delivered_to", name=names.get(alert.member_id, ""),
+                channel=t(f"channel.{alert.channel}"))  # fmt: skip
+        view = HistoryView(
+            "delivered", t("alert.history.delivered"), who, local_time(alert.delivered_at, tz)
+        )
+        out.append((alert.incident_id, alert.delivered_at, view))
+    return out
+
+
+_STEP_KEYS = {"submit": "step", "timeout": "step_timeout", "unreachable": "step_unreachable"}
+
+
+# --- who receives urgent alerts, and can they be reached -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ReachMemberView:
+    full_name: str
+    title: str
+    phone: str
+    channels: str  # 'Telegram, trang web' or '—'
+    state: str  # ok, blocked, unlinked
+    state_label: str
+
+
+@dataclass(frozen=True)
+class ReachUnitView:
+    name: str
+    members: tuple[ReachMemberView, ...]
+    nobody: bool  # a unit that receives alerts and nobody there can be reached
+
+
+@dataclass(frozen=True)
+class ReachView:
+    units: tuple[ReachUnitView, ...]
+    warnings: tuple[str, ...]
+
+
+def alert_reach(session: Session, commune_id: int) -> ReachView:
+    """The alert-receiving units of one commune, who is linked on which channel, warnings."""
+    found = reach(load_roster(session, commune_id))
+    units = tuple(
+        ReachUnitView(
+            u.unit.name,
+            tuple(
+                ReachMemberView(
+                    p.member.full_name,
+                    p.title,
+                    p.member.phone,
+                    p.channels_label,
+                    p.state,
+                    p.state_label,
+                )
+                for p in u.people
+            ),
+            u.nobody,
+        )
+        for u in found.units
+    )
+    return ReachView(units, found.warnings)
 
 
 def directives(session: Session, commune_id: int) -> list[Directive]:
