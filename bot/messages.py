@@ -87,6 +87,9 @@ CATALOG: dict[str, str] = {
     "directive.error.bad_form": (
         "Mã biểu mẫu «{value}» không hợp lệ (chỉ gồm chữ thường không dấu, số và dấu _)."
     ),
+    "directive.error.unknown_form": (
+        "Không có biểu mẫu «{value}». Các mã biểu mẫu dùng được: {choices}."
+    ),
     "directive.error.unknown_recurrence": (
         "Kiểu lặp lại «{value}» không hợp lệ (none, daily, weekly hoặc monthly)."
     ),
@@ -125,6 +128,7 @@ CATALOG: dict[str, str] = {
     "cli.directive.bad_date": (
         "Ngày «{value}» ở {option} không hợp lệ (cần dạng dd/mm/yyyy, ví dụ 28/08/2025)."
     ),
+    "cli.directive.no_such_date": "Ở {option}: {reason}",
     "cli.directive.created": "Đã thêm chỉ đạo số {number}.",
     "cli.directive.updated": "Đã cập nhật chỉ đạo số {number}.",
     "cli.directive.unchanged": "Chỉ đạo số {number} đã có, không thay đổi gì.",
@@ -214,10 +218,20 @@ CATALOG: dict[str, str] = {
     "cmd.tiendo": "Tiến độ: đơn vị nào đã/chưa báo cáo",
     "cmd.nhacnho": "Gửi ngay tin nhắc các đơn vị chưa báo cáo",
     "cmd.summary": "Tổng hợp số liệu, kèm báo cáo DOCX và phụ lục XLSX",
+    # Commands typed as words, the one table of them: the words, any case, with or without
+    # diacritics, run the command; so do they written as a command (/tonghop).
+    "cmd.words.summary": "tổng hợp",
+    "cmd.words.tiendo": "tiến độ",
+    "cmd.words.baocao": "báo cáo",
+    "help.line_words": "{command} — {description} (hoặc gõ «{words}»)",
     # --- /summary ----------------------------------------------------------------------------
     "summary.working": "⏳ Đang tổng hợp số liệu và lập báo cáo, vui lòng chờ trong giây lát…",
-    "summary.no_directive": "Không tìm thấy văn bản {number} đang cần báo cáo. Ví dụ: /summary 1949/UBND-NC",
-    "summary.bad_period": "Kỳ «{period}» không đúng với văn bản này. Ví dụ: 2025-W37, 2025-09 hoặc once.",
+    "summary.no_directive": "Không tìm thấy văn bản «{number}».",
+    "summary.pick": "Có {count} văn bản đang cần báo cáo. Chọn văn bản cần tổng hợp:",
+    "summary.none_open": (
+        "Hiện không có văn bản nào đang cần báo cáo. Để tổng hợp một văn bản cũ, gõ số của "
+        "nó, ví dụ: /summary 1949/UBND-NC"
+    ),
     "summary.chart_caption": "📈 Biểu đồ tiến độ và tin báo",
     "summary.docx_caption": "📄 Dự thảo báo cáo (DOCX) — Văn phòng kiểm tra, bổ sung trước khi trình ký.",
     "summary.xlsx_caption": "📊 Phụ lục số liệu (XLSX)",
@@ -263,6 +277,9 @@ CATALOG: dict[str, str] = {
     "alias.edit": "sửa",
     "alias.resume": "tiếp tục",
     "alias.replace": "làm mới",
+    # --- dates people typed (chat answers and CLI options alike) ------------------------------
+    "date.no_such_day": "Ngày {date} không có trên lịch (tháng {month} năm {year} có {days} ngày).",
+    "date.no_such_month": "Ngày {date} không có trên lịch (không có tháng {month}: tháng từ 1 đến 12).",
     # --- answers -----------------------------------------------------------------------------
     "answer.yes": "Có",
     "answer.no": "Không",
@@ -274,10 +291,19 @@ CATALOG: dict[str, str] = {
     "answer.text_empty": "Vui lòng gõ nội dung bằng chữ.",
     "answer.text_too_long": "Nội dung dài quá ({length} ký tự). Vui lòng gõ ngắn hơn {limit} ký tự.",
     "answer.date": "Vui lòng gõ ngày theo dạng ngày/tháng, ví dụ 12/9 hoặc 12/9/2025, hoặc bấm «Hôm nay».",
+    "answer.date_impossible": "{reason} Vui lòng gõ lại, ví dụ 12/9.",
     "answer.date_future": "Ngày này chưa tới (hôm nay là {today}). Vui lòng gõ lại.",
     "answer.date_too_old": "Ngày này đã quá một năm. Vui lòng kiểm tra lại.",
     "answer.time": "Vui lòng gõ giờ, ví dụ 14:30 hoặc 8h.",
     "answer.time_future": "Giờ này chưa tới. Vui lòng gõ lại giờ đã xảy ra, ví dụ 8h.",
+    "answer.time_order": (
+        "{label} ({end}) phải sau {start_label} ({start}); ca qua đêm tính sang hôm sau, "
+        "tối đa 12 tiếng. Vui lòng gõ lại."
+    ),
+    "answer.phone": (
+        "«{value}» không phải số điện thoại Việt Nam. Vui lòng gõ số di động 10 chữ số "
+        "(ví dụ 0912345678 hoặc +84912345678) hoặc số máy bàn 11 chữ số (ví dụ 02553822123)."
+    ),
     "answer.location": "Vui lòng gửi vị trí hoặc gõ tên địa điểm.",
     "answer.media": "Vui lòng gửi ảnh hoặc ghi âm, rồi bấm «Xong» (hoặc «Bỏ qua»).",
     "answer.media_full": "Đã đủ {limit} tệp. Bấm «Xong» để tiếp tục.",
@@ -291,6 +317,7 @@ CATALOG: dict[str, str] = {
     "answer.wrong_kind.long_text": "Câu này cần gõ chữ.",
     "answer.wrong_kind.date": "Câu này cần một ngày, ví dụ 12/9.",
     "answer.wrong_kind.time": "Câu này cần một giờ, ví dụ 14:30.",
+    "answer.wrong_kind.phone": "Câu này cần một số điện thoại, ví dụ 0912345678.",
     "answer.wrong_kind.location": "Câu này cần vị trí hoặc tên địa điểm.",
     "answer.wrong_kind.media": "Câu này cần ảnh hoặc ghi âm.",
     # --- review ------------------------------------------------------------------------------
@@ -408,6 +435,23 @@ CATALOG: dict[str, str] = {
     "progress.nothing_to_remind": (
         "Không có tin nhắc nào cần gửi lúc này: các đơn vị đã báo cáo, đã được nhắc hôm nay, "
         "hoặc đang trong giờ nghỉ ({quiet})."
+    ),
+    # --- reporting periods (keys: once, 2025-09-10, 2025-W37, 2025-09) -------------------------
+    "period.once": "cả đợt",
+    "period.week": "tuần {week}/{year}",
+    "period.month": "tháng {month}/{year}",
+    "period.day": "ngày {date}",
+    "period.forms.none": "văn bản một lần chỉ có một kỳ: «once» (cả đợt), hoặc bỏ trống",
+    "period.forms.daily": "một ngày, dạng 2025-09-10 hoặc 10/09/2025",
+    "period.forms.weekly": (
+        "một tuần, dạng 2025-W37 (tuần 37 năm 2025), hoặc một ngày trong tuần đó, ví dụ 10/09/2025"
+    ),
+    "period.forms.monthly": (
+        "một tháng, dạng 2025-09, hoặc một ngày trong tháng đó, ví dụ 10/09/2025"
+    ),
+    "period.error.bad": (
+        "Kỳ «{period}» không hợp lệ cho văn bản {number} ({recurrence}). Kỳ hợp lệ: {forms}. "
+        "Kỳ hiện tại: {current}."
     ),
     # --- reports: /summary, DOCX report, XLSX annex, chart, `tinbao report/export` ------------
     "report.kind.village": "Thôn",
@@ -528,15 +572,14 @@ CATALOG: dict[str, str] = {
     "report.summary.missing": "<b>Chưa gửi ({count}):</b> {names}",
     "report.summary.more": "… và {count} đơn vị khác",
     "cli.report.no_directive": "Không tìm thấy văn bản «{number}».",
-    "cli.report.bad_period": "Kỳ «{period}» không hợp lệ cho văn bản {number}.",
     "cli.report.step.aggregate": "Tổng hợp số liệu",
     "cli.report.step.docx": "Lập báo cáo DOCX",
     "cli.report.step.xlsx": "Lập phụ lục XLSX",
     "cli.report.step.read": "Đọc dữ liệu",
     "cli.report.step.write": "Ghi tệp",
-    "cli.report.done": "Đã lập báo cáo {number} kỳ {period}: {docx} và {xlsx}",
+    "cli.report.done": "Đã lập báo cáo {number} ({period}): {docx} và {xlsx}",
     "cli.export.bad_suffix": "Tệp xuất phải có đuôi .csv hoặc .xlsx, không phải «{path}».",
-    "cli.export.done": "Đã xuất {rows} bản báo cáo của {number} kỳ {period} ra {path}",
+    "cli.export.done": "Đã xuất {rows} bản báo cáo của {number} ({period}) ra {path}",
 }
 
 

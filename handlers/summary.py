@@ -1,4 +1,10 @@
-"""/summary: the key figures in chat, with the DOCX report, the XLSX annex and a chart."""
+"""/summary: the key figures in chat, with the DOCX report, the XLSX annex and a chart.
+
+``/summary`` alone takes the member's current directive (the one-off campaign open now, or
+the only directive open); with several open it lists them, numbered, to pick from (a button
+``sum:<directive id>``, or its number typed on text channels). ``/summary 1949/UBND-NC`` and
+``/summary 45/KH-UBND 2025-W37`` (or a day in the period) name it directly.
+"""
 
 from __future__ import annotations
 
@@ -6,53 +12,96 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from bot.core.events import Reply
+from bot.core.directives import open_campaign, open_directives
+from bot.core.events import Choice, Reply
+from bot.core.render import esc
 from bot.core.turn import Turn
 from bot.messages import t
 from handlers.registry import command
 from reports.bundle import build_bundle
-from reports.scope import current_period_key, directive_period
-from storage.enums import Recurrence, Role
+from reports.scope import PeriodError, resolve_period
+from storage.enums import Role
 from storage.models import AuditLog, Directive
 
 SUMMARY_ROLES = (Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN)
+PICK_LABEL_CHARS = 48  # a directive's summary is cut to fit a phone-wide button
 
 
-def current_directive(session: Session, today: date) -> Directive | None:
-    """The campaign being reported on: the newest active one-off directive already started,
-    else the newest active recurring one."""
-    started = session.exec(
-        select(Directive)
-        .where(col(Directive.active).is_(True))
-        .where(Directive.starts_on <= today)
-        .order_by(col(Directive.starts_on).desc(), col(Directive.id).desc())
-    ).all()
-    one_off = [d for d in started if d.recurrence == Recurrence.NONE]
-    candidates = one_off or list(started)
-    return candidates[0] if candidates else None
+def _commune_id(turn: Turn) -> int | None:
+    return turn.unit.commune_id if turn.unit is not None else None
+
+
+def _by_number(session: Session, commune_id: int | None, number: str) -> Directive | None:
+    # The commune filter joins here with issue 13 (directive numbers become per commune).
+    return session.exec(select(Directive).where(col(Directive.number) == number)).first()
+
+
+def _today(turn: Turn) -> date:
+    return turn.now.astimezone(turn.settings.tz).date()
 
 
 @command("/summary", "cmd.summary", SUMMARY_ROLES)
 def summary(turn: Turn, args: str) -> None:
     """``/summary [số văn bản] [kỳ]``, e.g. ``/summary 1949/UBND-NC`` or ``/summary 45/KH-UBND 2025-W37``."""
-    today = turn.now.astimezone(turn.settings.tz).date()
-    words = args.split()
-    if words:
-        directive = turn.session.exec(
-            select(Directive).where(col(Directive.number) == words[0])
-        ).first()
-    else:
-        directive = current_directive(turn.session, today)
-    if directive is None or directive.id is None:
-        turn.say(Reply(t("summary.no_directive", number=words[0] if words else "")))
+    today = _today(turn)
+    number, _, period = args.strip().partition(" ")
+    if number:
+        directive = _by_number(turn.session, _commune_id(turn), number)
+        if directive is None:
+            turn.say(Reply(t("summary.no_directive", number=esc(number[:40]))))
+            _offer_open(turn, today)
+            return
+        summarise(turn, directive, period)
         return
-    period_key = words[1] if len(words) > 1 else current_period_key(directive, today)
+    found = open_directives(turn.session, _commune_id(turn), today)
+    current = open_campaign(found, today) or (found[0] if len(found) == 1 else None)
+    if current is not None:
+        summarise(turn, current, "")
+        return
+    if not _offer_open(turn, today):
+        turn.say(Reply(t("summary.none_open")))
+
+
+def _offer_open(turn: Turn, today: date) -> bool:
+    """The open directives as numbered choices; False when there are none."""
+    found = open_directives(turn.session, _commune_id(turn), today)
+    if not found:
+        return False
+    choices = [
+        Choice(_pick_label(d), f"sum:{d.id}", number=i) for i, d in enumerate(found, 1) if d.id
+    ]
+    turn.say(Reply(t("summary.pick", count=len(choices)), choices=choices))
+    return True
+
+
+def _pick_label(directive: Directive) -> str:
+    text = f"{directive.number} — {directive.summary}"
+    return text if len(text) <= PICK_LABEL_CHARS else text[: PICK_LABEL_CHARS - 1] + "…"
+
+
+def summary_picked(turn: Turn, directive_id: int) -> None:
+    """A directive picked from the list (button ``sum:<id>`` or its number typed)."""
+    if not turn.has_role(*SUMMARY_ROLES):
+        turn.toast(t("chat.not_allowed"))
+        turn.say(Reply(t("chat.not_allowed")))
+        return
+    directive = turn.session.get(Directive, directive_id)
+    # A directive of another commune is as unknown as one that does not exist (issue 13).
+    if directive is None or not directive.active:
+        turn.toast(t("chat.stale_button"))
+        turn.say(Reply(t("chat.stale_button")))
+        return
+    summarise(turn, directive, "")
+
+
+def summarise(turn: Turn, directive: Directive, period: str) -> None:
+    """Answer "working on it" now; build the files and send them after the commit."""
+    assert directive.id is not None and turn.member is not None
     try:
-        directive_period(directive, period_key)
-    except ValueError:
-        turn.say(Reply(t("summary.bad_period", period=period_key[:20])))
+        period_key = resolve_period(directive, period, _today(turn))
+    except PeriodError as exc:
+        turn.say(Reply(esc(str(exc))))
         return
-    assert turn.member is not None
     engine = turn.db
     settings, now, member_id = turn.settings, turn.now, turn.member.id
     actor = f"{turn.event.channel}:{turn.event.user_id}"

@@ -7,6 +7,7 @@ it, so the CLI and the sample seed can be re-run safely.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -84,8 +85,12 @@ def parse_recurrence(text: str) -> Recurrence:
     raise DirectiveError("directive.error.unknown_recurrence", value=text)
 
 
-def validate(fields: DirectiveFields) -> None:
-    """Raise :class:`DirectiveError` for the first thing wrong with ``fields``."""
+def validate(fields: DirectiveFields, known_forms: Collection[str] | None = None) -> None:
+    """Raise :class:`DirectiveError` for the first thing wrong with ``fields``.
+
+    ``known_forms``: the form ids this installation has (the loaded form files); a directive
+    asking for any other form could never be reported on.
+    """
     if not fields.number.strip():
         raise DirectiveError("directive.error.no_number")
     if not fields.issuer.strip():
@@ -99,6 +104,10 @@ def validate(fields: DirectiveFields) -> None:
     for form_id in fields.form_ids:
         if not _FORM_ID.match(form_id):
             raise DirectiveError("directive.error.bad_form", value=form_id)
+        if known_forms is not None and form_id not in known_forms:
+            raise DirectiveError(
+                "directive.error.unknown_form", value=form_id, choices=", ".join(known_forms)
+            )
     starts = fields.starts_on or fields.issued_on
     for deadline in (fields.unit_deadline, fields.report_deadline):
         if deadline is not None and deadline < starts:
@@ -133,9 +142,11 @@ def _values(fields: DirectiveFields) -> dict[str, Any]:
     }
 
 
-def save_directive(session: Session, fields: DirectiveFields) -> tuple[Directive, SaveOutcome]:
+def save_directive(
+    session: Session, fields: DirectiveFields, known_forms: Collection[str] | None = None
+) -> tuple[Directive, SaveOutcome]:
     """Create the directive, or update the one with the same number; says which happened."""
-    validate(fields)
+    validate(fields, known_forms)
     values = _values(fields)
     row = session.exec(select(Directive).where(Directive.number == values["number"])).first()
     if row is None:

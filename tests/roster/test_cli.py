@@ -191,6 +191,21 @@ def test_directive_add_and_list(db_path: Path) -> None:
         ("--issued", "2025-08-28", "Ngày «2025-08-28» ở --issued không hợp lệ"),
         ("--targets", "thôn,chợ", "Không hiểu loại đơn vị «chợ»"),
         ("--report-deadline", "01/09/2025", "không được trước ngày bắt đầu"),
+        # Written the right way round but not on the calendar: say so, not "type dd/mm/yyyy".
+        (
+            "--issued",
+            "31/02/2025",
+            "Ở --issued: Ngày 31/02/2025 không có trên lịch (tháng 2 năm 2025 có 28 ngày).",
+        ),
+        ("--starts", "29/02/2026", "tháng 2 năm 2026 có 28 ngày"),
+        ("--unit-deadline", "05/13/2025", "không có tháng 13: tháng từ 1 đến 12"),
+        # A form nobody can fill in would make a directive nobody can report on.
+        (
+            "--forms",
+            "khong_phat_hien,ket_qua",
+            "Không có biểu mẫu «ket_qua». Các mã biểu mẫu dùng được: khong_phat_hien, "
+            "doi_tuong_kha_nghi, nhat_ky_tuan_tra, ket_qua_thuc_hien.",
+        ),
     ],
 )
 def test_directive_add_refuses_bad_input(
@@ -209,3 +224,15 @@ def test_directive_add_refuses_bad_input(
     result = tinbao("directive", "add", *[x for pair in options.items() for x in pair])
     assert result.exit_code == 1
     assert message in result.stderr
+    assert last_line(tinbao("directive", "list")) == "Có 0 chỉ đạo."  # nothing was saved
+
+
+def test_directive_add_help_lists_the_form_ids(db_path: Path) -> None:
+    shown = tinbao("directive", "add", "--help").stdout
+    for form_id in (
+        "khong_phat_hien",
+        "doi_tuong_kha_nghi",
+        "nhat_ky_tuan_tra",
+        "ket_qua_thuc_hien",
+    ):
+        assert form_id in shown

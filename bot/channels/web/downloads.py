@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.settings import Settings
-from reports.bundle import safe_name
+from reports.bundle import report_stem
 from reports.scope import directive_period
 from storage.db import transaction
 from storage.models import AuditLog, Commune, Directive
@@ -48,7 +48,8 @@ class NotFound(Exception):
 
 
 def _filename(directive: Directive, period_key: str, kind: str) -> str:
-    return f"bao-cao-{safe_name(directive.number)}-{safe_name(period_key)}.{kind}"
+    prefix = "phu-luc" if kind == "xlsx" else "bao-cao"
+    return f"{prefix}_{report_stem(directive.number, period_key)}.{kind}"
 
 
 def _read(
