@@ -141,7 +141,7 @@ CATALOG: dict[str, str] = {
     "cli.directive.count": "Có {count} chỉ đạo.",
     "cli.sample.seeded": (
         "Đã nạp dữ liệu mẫu {commune}: {created} người mới, {updated} người cập nhật, "
-        "{directives} chỉ đạo mới."
+        "{directives} chỉ đạo mới, {history} báo cáo mẫu của các tuần gần đây."
     ),
     "cli.sample.unchanged": "Dữ liệu mẫu {commune} đã có sẵn, không thay đổi gì.",
     # --- web accounts (tinbao web add-user) ----------------------------------------------------
@@ -158,6 +158,41 @@ CATALOG: dict[str, str] = {
     ),
     "cli.web.username_taken": "Tên đăng nhập «{username}» đã có người dùng.",
     "cli.web.short_password": "Mật khẩu cần ít nhất {length} ký tự.",
+    # --- web app errors (pages, form posts, the chat page's calls): web.error.<code> -----------
+    "web.error.title": "Có lỗi",
+    "web.error.home": "Về trang chính",
+    "web.error.unknown": "Có lỗi khi xử lý yêu cầu. Vui lòng tải lại trang rồi thử lại.",
+    "web.error.server_error": (
+        "Xin lỗi, máy chủ gặp lỗi khi xử lý. Không phải do anh/chị; vui lòng thử lại sau ít phút."
+    ),
+    "web.error.not_found": "Không có trang này. Vui lòng kiểm tra lại đường dẫn.",
+    "web.error.method_not_allowed": "Trang này không nhận thao tác đó. Vui lòng mở lại trang.",
+    "web.error.bad_host": (
+        "Sân thử chỉ mở được trên chính máy này, bằng địa chỉ http://127.0.0.1 (hoặc localhost)."
+    ),
+    "web.error.csrf": (
+        "Trang đã cũ hoặc phiên làm việc đã hết hạn. Vui lòng tải lại trang rồi thử lại."
+    ),
+    "web.error.login_required": "Vui lòng đăng nhập lại.",
+    "web.error.forbidden": "Anh/chị không có quyền làm việc này.",
+    "web.error.unknown_member": "Không tìm thấy người này trong danh sách (có thể đã bị xoá).",
+    "web.error.no_actor": "Vui lòng chọn người cập nhật («Cập nhật với tư cách») trước.",
+    "web.error.no_directive": "Vui lòng chọn một chỉ đạo.",
+    "web.error.no_report": "Không có báo cáo này cho chỉ đạo và kỳ đã chọn.",
+    "web.error.no_file": "Không còn tệp này. Vui lòng gõ lại /summary để lập tệp mới.",
+    "web.error.bad_uuid": "Tin nhắn không hợp lệ. Vui lòng tải lại trang rồi gửi lại.",
+    "web.error.bad_json": "Tin nhắn không hợp lệ. Vui lòng tải lại trang rồi gửi lại.",
+    "web.error.too_large": "Nội dung gửi lên quá lớn.",
+    "web.error.empty_text": "Vui lòng gõ nội dung trước khi gửi.",
+    "web.error.text_too_long": "Tin nhắn dài quá (tối đa 4000 ký tự). Vui lòng gõ ngắn hơn.",
+    "web.error.bad_data": "Nút này không hợp lệ. Vui lòng dùng tin nhắn mới nhất.",
+    "web.error.bad_location": "Vị trí không hợp lệ (vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180).",
+    "web.error.bad_after": "Yêu cầu không hợp lệ. Vui lòng tải lại trang.",
+    "web.error.no_photo": "Chưa chọn ảnh nào để gửi.",
+    "web.error.photo_too_large": "Ảnh lớn quá (tối đa 10 MB). Vui lòng chọn ảnh nhỏ hơn.",
+    "web.error.not_an_image": (
+        "Tệp này không phải ảnh. Vui lòng chọn ảnh JPG, PNG, GIF, WEBP hoặc HEIC."
+    ),
     # --- generic chat ----------------------------------------------------------------------
     "chat.unknown_person": (
         "Xin chào! Tài khoản này chưa có trong danh sách của xã.\n"

@@ -152,6 +152,11 @@ class Settings(BaseSettings):
     def attachments_dir(self) -> Path:
         return self.data_dir / "attachments"
 
+    @property
+    def reports_dir(self) -> Path:
+        """Where /summary writes its DOCX, XLSX and chart (one folder per request)."""
+        return self.data_dir / "reports"
+
 
 def load_settings(**overrides: object) -> Settings:
     """Build settings; turn a validation error into a one-line :class:`SettingsError`."""

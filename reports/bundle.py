@@ -71,9 +71,7 @@ def build_bundle(
     period = directive_period(directive, period_key)
     agg = aggregate(engine, directive_id, period_key, tz=settings.tz, now=now)
     stem = report_stem(directive.number, period_key)
-    folder = out_dir or settings.data_dir / "reports" / now.astimezone(settings.tz).strftime(
-        "%Y%m%d-%H%M%S"
-    )
+    folder = out_dir or settings.reports_dir / now.astimezone(settings.tz).strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     docx = render_report(
         agg,

@@ -11,9 +11,10 @@ from storage.sample import seed_sample
 
 @app.command("seed-sample")
 def seed_sample_command() -> None:
-    """Load sample data (Xã Tây Trà, invented people); running it again changes nothing."""
+    """Load sample data (Xã Tây Trà, invented people, their recent reports); running it again
+    changes nothing."""
     with cli_context() as ctx, transaction(ctx.engine) as session:
-        result = seed_sample(session)
+        result = seed_sample(session, with_history=ctx.settings)
     if not result.changed:
         say(t("cli.sample.unchanged", commune=result.commune_name))
         return
@@ -24,5 +25,6 @@ def seed_sample_command() -> None:
             created=result.roster.created,
             updated=result.roster.updated,
             directives=result.directives_created,
+            history=result.history_filed,
         )
     )

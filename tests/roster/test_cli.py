@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 from sqlmodel import select
 from typer.testing import CliRunner, Result
@@ -20,6 +24,7 @@ from storage.sample import SAMPLE_ROSTER
 from tests.roster.conftest import write_csv
 
 runner = CliRunner()
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
@@ -93,18 +98,28 @@ def test_template_and_export(db_path: Path, tmp_path: Path) -> None:
     assert last_line(result) == f"Đã xuất 32 người ra tệp {tmp_path / 'ds.xlsx'}"
     engine = make_engine(f"sqlite:///{db_path}")
     with transaction(engine) as s:
-        assert [a.action for a in s.exec(select(AuditLog)).all()] == ["roster.export"]
+        actions = [a.action for a in s.exec(select(AuditLog)).all()]
+    assert actions == ["sample.history", "roster.export"]
     engine.dispose()
 
 
 def test_seed_sample_twice(db_path: Path) -> None:
-    first = tinbao("seed-sample")
-    assert first.exit_code == 0
-    assert last_line(first) == (
-        "Đã nạp dữ liệu mẫu Xã Tây Trà: 32 người mới, 0 người cập nhật, 3 chỉ đạo mới."
-    )
-    assert last_line(tinbao("seed-sample")) == (
-        "Dữ liệu mẫu Xã Tây Trà đã có sẵn, không thay đổi gì."
+    with time_machine.travel(datetime(2025, 10, 22, 9, 0, tzinfo=TZ), tick=False):
+        first = tinbao("seed-sample")
+        assert first.exit_code == 0
+        filed = re.fullmatch(
+            r"Đã nạp dữ liệu mẫu Xã Tây Trà: 32 người mới, 0 người cập nhật, 3 chỉ đạo mới, "
+            r"(\d+) báo cáo mẫu của các tuần gần đây\.",
+            last_line(first),
+        )
+        assert filed is not None and int(filed[1]) > 50, last_line(first)
+        assert last_line(tinbao("seed-sample")) == (
+            "Dữ liệu mẫu Xã Tây Trà đã có sẵn, không thay đổi gì."
+        )
+    with time_machine.travel(datetime(2025, 11, 5, 9, 0, tzinfo=TZ), tick=False):
+        later = tinbao("seed-sample")  # two weeks on: the history grows, nothing else
+    assert re.search(
+        r"0 người mới, 0 người cập nhật, 0 chỉ đạo mới, [1-9]\d* báo cáo", last_line(later)
     )
 
 

@@ -1,0 +1,118 @@
+"""Files the bot sent to a web chat (the /summary chart, DOCX report and XLSX annex).
+
+A reply in the outbox names its file by path; the page gets a link to
+``/api/chat/<member>/files/<message id>`` instead, and this route hands the file over only
+when, at the moment of the download:
+
+- the viewer may act as that member (the playground, or the member's own account),
+- the member's roster roles still allow /summary (a report carries names and phone numbers),
+- the message was sent to that member's web chat, and its file lies in the reports folder.
+
+Each DOCX/XLSX download is written to the audit log, as the dashboard's downloads are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from bot.channels.web.access import viewer
+from bot.channels.web.deps import WebDeps, deps
+from bot.channels.web.errors import error_response
+from bot.core.events import Reply
+from handlers.summary import SUMMARY_ROLES
+from storage.db import transaction
+from storage.enums import Channel
+from storage.models import AuditLog, Member, OutboxMessage
+
+_MEDIA_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",
+}
+_REPORT_ROLES = frozenset(r.value for r in SUMMARY_ROLES)
+
+
+def may_receive_reports(member: Member | None) -> bool:
+    """The roster still gives this member a role that may ask for /summary."""
+    return member is not None and member.active and bool(_REPORT_ROLES & set(member.roles))
+
+
+def file_url(member_id: int | str, message_id: int) -> str:
+    return f"/api/chat/{member_id}/files/{message_id}"
+
+
+@dataclass(frozen=True)
+class SentFile:
+    path: Path
+    is_document: bool  # a DOCX/XLSX to download (audited), not a picture shown inline
+
+
+def sent_file(
+    session: Session, member_id: int, message_id: int, reports_dir: Path
+) -> SentFile | None:
+    """The file of message ``message_id`` if it went to ``member_id``'s web chat and lies in
+    the reports folder (never a path elsewhere on the disk, whatever a payload says)."""
+    row = session.get(OutboxMessage, message_id)
+    if row is None or row.channel != Channel.WEB.value or row.chat_id != str(member_id):
+        return None
+    reply = Reply.from_payload(row.payload)
+    raw = reply.document_path or reply.photo_path
+    if not raw:
+        return None
+    path = Path(raw).resolve()
+    if not path.is_relative_to(reports_dir.resolve()) or path.suffix not in _MEDIA_TYPES:
+        return None
+    return SentFile(path, is_document=reply.document_path is not None)
+
+
+async def download(request: Request) -> Response:
+    d = deps(request)
+    member_id: int = request.path_params["member_id"]
+    message_id: int = request.path_params["message_id"]
+    v = viewer(request)
+    if not v.may_act_as(member_id):
+        return error_response(request.scope, "forbidden", 403)
+    reports_dir = d.ctx.settings.reports_dir
+
+    def find(session: Session) -> SentFile | str:
+        if not may_receive_reports(session.get(Member, member_id)):
+            return "forbidden"
+        found = sent_file(session, member_id, message_id, reports_dir)
+        return found if found is not None and found.path.is_file() else "no_file"
+
+    found = await d.read(find)
+    if isinstance(found, str):
+        return error_response(request.scope, found, 403 if found == "forbidden" else 404)
+    if found.is_document:
+        actor = f"web:{v.username}" if v.username else f"web:{member_id}"
+        await asyncio.to_thread(_audit, d, member_id, actor, message_id, found.path)
+        return FileResponse(
+            found.path, media_type=_MEDIA_TYPES[found.path.suffix], filename=found.path.name
+        )
+    return FileResponse(found.path, media_type=_MEDIA_TYPES[found.path.suffix])
+
+
+def _audit(d: WebDeps, member_id: int, actor: str, message_id: int, path: Path) -> None:
+    with transaction(d.ctx.engine) as session:
+        session.add(
+            AuditLog(
+                member_id=member_id,
+                actor=actor,
+                action=f"report.{path.suffix.lstrip('.')}",
+                target=path.name,
+                details={"message_id": message_id, "path": str(path), "via": "web_chat"},
+                at=d.clock(),
+            )
+        )
+
+
+ROUTES = [
+    Route("/api/chat/{member_id:int}/files/{message_id:int}", download, methods=["GET"]),
+]
