@@ -88,8 +88,10 @@ async def download(request: Request) -> Response:
         return found if found is not None and found.path.is_file() else "no_file"
 
     found = await d.read(find)
+    if found == "forbidden":
+        return error_response(request.scope, "forbidden", 403)
     if isinstance(found, str):
-        return error_response(request.scope, found, 403 if found == "forbidden" else 404)
+        return error_response(request.scope, "no_file", 404)
     if found.is_document:
         actor = f"web:{v.username}" if v.username else f"web:{member_id}"
         await asyncio.to_thread(_audit, d, member_id, actor, message_id, found.path)
