@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from bot.core.dialog import Dialog
 from bot.core.events import EventKind, Reply, RequestKind
+from bot.core.forms.schema import Form
 from bot.core.identity import find_member, register_by_code, register_by_contact
 from bot.core.turn import Turn
 from bot.messages import t
@@ -62,12 +63,15 @@ def dispatch(turn: Turn) -> None:
     if event.kind is EventKind.TEXT and fold(event.text or "") in _CANCEL_WORDS:
         dialog.cancel()
         return
-    typed = _typed_button(turn, event.text, by_number=not dialog.active) if event.text else None
-    if typed is not None:
-        _on_button(turn, typed)
-        return
     if dialog.active:
-        dialog.on_typed_or_shared()
+        # A form's title typed mid-dialog (Zalo: /baocao, then the menu line's words) starts
+        # it, as its button would; everything else is the dialog's to read. No query here:
+        # this is the path every answer takes.
+        titled = _typed_title(turn, event.text) if event.kind is EventKind.TEXT else None
+        if titled is not None:
+            dialog.start(titled.id, None)
+        else:
+            dialog.on_typed_or_shared()
         return
     _idle_input(turn, dialog)
 
@@ -131,14 +135,17 @@ def _idle_input(turn: Turn, dialog: Dialog) -> None:
     command's words («tổng hợp»); otherwise a nudge to the menu."""
     event = turn.event
     if event.kind is EventKind.TEXT and event.text:
+        typed = _typed_button(turn, event.text)
+        if typed is not None:
+            _on_button(turn, typed)
+            return
         folded = fold(event.text).removeprefix("so ").rstrip(".")
         forms = basic.usable_forms(turn)
         picked = small_int(folded)
         if picked is not None and 1 <= picked <= len(forms):
             dialog.start(forms[picked - 1].id, None)
             return
-        label = fold_label(event.text)
-        titled = next((f for f in forms if label and fold_label(f.title) == label), None)
+        titled = _typed_title(turn, event.text)
         if titled is not None:
             dialog.start(titled.id, None)
             return
@@ -154,14 +161,21 @@ def _idle_input(turn: Turn, dialog: Dialog) -> None:
     basic.show_menu(turn)
 
 
-def _typed_button(turn: Turn, text: str, *, by_number: bool) -> str | None:
-    """A button of the last message sent to this chat, typed instead of pressed (text
-    channels have no buttons): its label without emoji or diacritics («bao tin doi tuong kha
-    nghi» for «🚨 Báo tin đối tượng khả nghi»), or — with no dialog open, where a number is
-    not an answer — the number of an alert's status or of a directive in the /summary list.
+def _typed_title(turn: Turn, text: str | None) -> Form | None:
+    """The menu form whose title was typed, without emoji or diacritics («bao tin doi tuong
+    kha nghi» for «🚨 Báo tin đối tượng khả nghi»)."""
+    label = fold_label(text or "")
+    if not label:
+        return None
+    return next((f for f in basic.usable_forms(turn) if fold_label(f.title) == label), None)
 
-    Only the last message counts: an older list is not meant. The dialog's own answers and
-    navigation are the dialog's to read (:meth:`Dialog.on_typed_or_shared`).
+
+def _typed_button(turn: Turn, text: str) -> str | None:
+    """With no dialog open, a button of the last message sent to this chat, typed instead of
+    pressed (text channels have no buttons): its label without emoji or diacritics, or the
+    number of an alert's status or of a directive in the /summary list.
+
+    Only the last message counts: an older list is not meant.
     """
     label = fold_label(text)
     if not label:
@@ -174,7 +188,7 @@ def _typed_button(turn: Turn, text: str, *, by_number: bool) -> str | None:
         .order_by(col(OutboxMessage.id).desc())
         .limit(1)
     ).first()
-    number = small_int(fold(text).removeprefix("so ").rstrip(".")) if by_number else None
+    number = small_int(fold(text).removeprefix("so ").rstrip("."))
     for choice in (last or {}).get("choices", []):
         data = str(choice.get("data", ""))
         head = data.split(":")[0]
