@@ -91,210 +91,256 @@ class _Filing:
 
 def seed_sample_history(session: Session, settings: Settings, now: datetime) -> int:
     """File the sample commune's recent reports up to ``now``; returns how many were new."""
-    forms = load_configured_forms(settings)
-    people = _sample_people(session)
+    history = _History(session, settings, load_configured_forms(settings), now)
     directives = {d.number: d for d in session.exec(select(Directive)).all()}
     filings = [
-        *_weekly_reports(forms, directives.get("45/KH-UBND"), people, now, settings),
-        *_patrol_logs(forms, directives.get("46/KH-UBND"), people, now, settings),
-        *_campaign_results(forms, directives.get("1949/UBND-NC"), people, now, settings),
+        *history.weekly_reports(directives.get("45/KH-UBND")),
+        *history.patrol_logs(directives.get("46/KH-UBND")),
+        *history.campaign_results(directives.get("1949/UBND-NC")),
     ]
-    filed = 0
-    for filing in sorted(filings, key=lambda f: f.at):
-        if filing.at < now and _file(session, settings, forms, filing, people, now):
-            filed += 1
+    filed = sum(history.file(f) for f in sorted(filings, key=lambda f: f.at) if f.at < now)
     if filed:
         session.add(AuditLog(actor="sample", action="sample.history", details={"filed": filed}))
     return filed
 
 
-def _sample_people(session: Session) -> dict[str, tuple[Member, Unit]]:
-    """The sample roster's members (by phone) with their units; nobody else is touched."""
-    phones = [row.phone for row in read_roster(SAMPLE_ROSTER)]
-    rows = session.exec(
-        select(Member, Unit)
-        .join(Unit, col(Unit.id) == col(Member.unit_id))
-        .where(col(Member.phone).in_(phones))
-        .where(col(Member.active).is_(True))
-    ).all()
-    return {member.phone: (member, unit) for member, unit in rows}
+class _History:
+    """The sample commune's people and forms, and the moment the history runs up to."""
 
+    def __init__(
+        self, session: Session, settings: Settings, forms: dict[str, Form], now: datetime
+    ) -> None:
+        self.session, self.settings, self.forms, self.now = session, settings, forms, now
+        self.people = self._sample_people()
 
-def _first_with_role(
-    people: dict[str, tuple[Member, Unit]], unit_name: str, role: str, index: int = 0
-) -> tuple[Member, Unit] | None:
-    found = sorted(
-        (pair for pair in people.values() if pair[1].name == unit_name and role in pair[0].roles),
-        key=lambda pair: pair[0].id or 0,
-    )
-    return found[index] if len(found) > index else None
+    def _sample_people(self) -> list[tuple[Member, Unit]]:
+        """The sample roster's members with their units, by id; nobody else is touched."""
+        phones = [row.phone for row in read_roster(SAMPLE_ROSTER)]
+        rows = self.session.exec(
+            select(Member, Unit)
+            .join(Unit, col(Unit.id) == col(Member.unit_id))
+            .where(col(Member.phone).in_(phones))
+            .where(col(Member.active).is_(True))
+            .order_by(col(Member.id))
+        ).all()
+        return [(member, unit) for member, unit in rows]
 
+    def person(self, unit_name: str, role: str, index: int = 0) -> tuple[Member, Unit] | None:
+        found = [p for p in self.people if p[1].name == unit_name and role in p[0].roles]
+        return found[index] if len(found) > index else None
 
-def _local(day: date, hour: int, minute: int, settings: Settings) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=settings.tz)
+    def local(self, day: date, hour: int, minute: int) -> datetime:
+        return datetime.combine(day, time(hour, minute), tzinfo=self.settings.tz)
 
+    def recent_weeks(self, directive: Directive) -> list[date]:
+        """Mondays of the last :data:`WEEKS` weeks and the current one, none before the start."""
+        today = self.now.astimezone(self.settings.tz).date()
+        monday = period_for(Recurrence.WEEKLY, today).first_day
+        weeks = [monday - timedelta(weeks=n) for n in range(WEEKS, -1, -1)]
+        return [w for w in weeks if w + timedelta(days=6) >= directive.starts_on]
 
-def _recent_weeks(directive: Directive, now: datetime, settings: Settings) -> list[date]:
-    """Mondays of the last :data:`WEEKS` weeks and the current one, never before the start."""
-    today = now.astimezone(settings.tz).date()
-    monday = period_for(Recurrence.WEEKLY, today).first_day
-    weeks = [monday - timedelta(weeks=n) for n in range(WEEKS, -1, -1)]
-    return [w for w in weeks if w + timedelta(days=6) >= directive.starts_on and w <= today]
+    # --- what was reported ----------------------------------------------------------------
+    def weekly_reports(self, directive: Directive | None) -> list[_Filing]:
+        """Each village's «Không phát hiện gì» per week, by its habit; now and then a tip."""
+        one_tap, tip = self.forms.get("khong_phat_hien"), self.forms.get("doi_tuong_kha_nghi")
+        if directive is None or one_tap is None:
+            return []
+        weeks = self.recent_weeks(directive)
+        tips = self._tip_weeks(directive, weeks) if tip is not None else {}
+        filings: list[_Filing] = []
+        for village, (share, weekday) in _VILLAGE_HABITS.items():
+            head = self.person(village, "village_head")
+            if head is None:
+                continue
+            for monday in weeks:
+                if (village, monday) in tips:
+                    continue  # that week its report is a tip (below), not «nothing found»
+                draw = random.Random(f"{village}|{monday.isoformat()}")
+                if draw.random() >= share:
+                    continue  # this week the village did not report
+                day = max(monday + timedelta(days=weekday), directive.starts_on)
+                at = self.local(day, draw.randint(7, 17), draw.choice((0, 15, 30, 45)))
+                filings.append(_Filing(one_tap, directive, *head, at, {}))
+        for (village, monday), (place, seen) in tips.items():
+            head = self.person(village, "village_head")
+            if tip is None or head is None:
+                continue
+            day = monday + timedelta(days=2)
+            typed = {
+                "dia_diem": place,
+                "ngay": day.strftime("%d/%m/%Y"),
+                "gio": "5h30",
+                "so_nguoi": "2",
+                "dau_hieu": "1,2",
+                "mo_ta": f"{seen} {SAMPLE_NOTE}",
+                "lien_he": "1",  # the registered number, as a person taps it
+            }
+            filings.append(_Filing(tip, directive, *head, self.local(day, 6, 10), typed))
+        return filings
 
-
-def _weekly_reports(
-    forms: dict[str, Form],
-    directive: Directive | None,
-    people: dict[str, tuple[Member, Unit]],
-    now: datetime,
-    settings: Settings,
-) -> list[_Filing]:
-    """Each village's «Không phát hiện gì» per week, by its habit; one week an urgent tip."""
-    one_tap, tip = forms.get("khong_phat_hien"), forms.get("doi_tuong_kha_nghi")
-    if directive is None or one_tap is None:
-        return []
-    weeks = _recent_weeks(directive, now, settings)
-    first_monday = period_for(Recurrence.WEEKLY, directive.starts_on).first_day
-    tips: dict[tuple[str, date], tuple[str, str]] = {}
-    for monday in weeks:
-        index = (monday - first_monday).days // 7
-        if tip is not None and index % _TIP_EVERY_WEEKS == 1:
-            village, place, seen = _TIPS[(index // _TIP_EVERY_WEEKS) % len(_TIPS)]
-            tips[(village, monday)] = (place, seen)
-    filings: list[_Filing] = []
-    for village, (share, weekday) in _VILLAGE_HABITS.items():
-        head = _first_with_role(people, village, "village_head")
-        if head is None:
-            continue
+    @staticmethod
+    def _tip_weeks(
+        directive: Directive, weeks: list[date]
+    ) -> dict[tuple[str, date], tuple[str, str]]:
+        """(village, Monday) → (place, what was seen): every fourth week since the start."""
+        first_monday = period_for(Recurrence.WEEKLY, directive.starts_on).first_day
+        tips = {}
         for monday in weeks:
-            if (village, monday) in tips:
-                continue  # that week its report is a tip (below), not «nothing found»
-            draw = random.Random(f"{village}|{monday.isoformat()}")
-            if draw.random() >= share:
-                continue  # this week the village did not report
-            day = max(monday + timedelta(days=weekday), directive.starts_on)
-            at = _local(day, draw.randint(7, 17), draw.choice((0, 15, 30, 45)), settings)
-            filings.append(_Filing(one_tap, directive, *head, at, {}))
-    for (village, monday), (place, seen) in tips.items():
-        head = _first_with_role(people, village, "village_head")
-        if tip is None or head is None:
-            continue
-        day = monday + timedelta(days=2)
-        typed = {
-            "dia_diem": place,
-            "ngay": day.strftime("%d/%m/%Y"),
-            "gio": "5h30",
-            "so_nguoi": "2",
-            "dau_hieu": "1,2",
-            "mo_ta": f"{seen} {SAMPLE_NOTE}",
-            "lien_he": "1",  # the registered number, as a person taps it
-        }
-        filings.append(_Filing(tip, directive, *head, _local(day, 6, 10, settings), typed))
-    return filings
+            index = (monday - first_monday).days // 7
+            if index % _TIP_EVERY_WEEKS == 1:
+                village, place, seen = _TIPS[(index // _TIP_EVERY_WEEKS) % len(_TIPS)]
+                tips[(village, monday)] = (place, seen)
+        return tips
+
+    def patrol_logs(self, directive: Directive | None) -> list[_Filing]:
+        """One or two patrols a week by the commune police, most weeks one by the militia."""
+        form = self.forms.get("nhat_ky_tuan_tra")
+        if directive is None or form is None:
+            return []
+        crews = (("Công an xã Tây Trà", "police", 1, 2), ("Ban CHQS xã Tây Trà", "militia", 0, 1))
+        filings: list[_Filing] = []
+        for monday in self.recent_weeks(directive):
+            for unit_name, role, fewest, most in crews:
+                draw = random.Random(f"{unit_name}|{monday.isoformat()}")
+                for n in range(draw.randint(fewest, most)):
+                    reporter = self.person(unit_name, role, index=n)
+                    if reporter is None:
+                        continue
+                    day = max(monday + timedelta(days=draw.randint(0, 5)), directive.starts_on)
+                    night = draw.random() < 0.4
+                    police = role == "police"
+                    typed = {
+                        "ngay": day.strftime("%d/%m/%Y"),
+                        "gio_bat_dau": "21:00" if night else "7h",
+                        "gio_ket_thuc": "1h" if night else "10h30",  # 01:00 the next morning
+                        "tuyen": f"{draw.choice(_PATROL_ROUTES)} {SAMPLE_NOTE}",
+                        "cong_an": str(draw.randint(1, 3) if police else 0),
+                        "dan_quan": str(draw.randint(0, 2) if police else draw.randint(2, 4)),
+                        "an_ninh_co_so": str(draw.randint(0, 2)),
+                        "nguoi_kiem_tra": str(draw.randint(3, 25)),
+                        "xe_kiem_tra": str(draw.randint(0, 12)),
+                        "nguoi_nuoc_ngoai": "0",
+                        "co_phat_hien": "không",
+                    }
+                    filed_on = day + timedelta(days=1) if night else day
+                    at = self.local(filed_on, 8 if night else 11, 5 * n)
+                    filings.append(_Filing(form, directive, *reporter, at, typed))
+        return filings
+
+    def campaign_results(self, directive: Directive | None) -> list[_Filing]:
+        """1949/UBND-NC: most units report before the unit deadline, two late, two never."""
+        form = self.forms.get("ket_qua_thuc_hien")
+        if directive is None or form is None or directive.unit_deadline is None:
+            return []
+        late = {"Thôn Trà Trung", "Hội Nông dân xã"}
+        never = {"Thôn Trà Quân", "Phòng Văn hóa - Xã hội"}
+        reporters: dict[str, tuple[Member, Unit]] = {}
+        for member, unit in self.people:
+            if unit.kind in directive.target_unit_kinds and set(form.roles) & set(member.roles):
+                reporters.setdefault(unit.name, (member, unit))
+        span = (directive.unit_deadline - directive.starts_on).days
+        filings: list[_Filing] = []
+        for unit_name, (member, unit) in sorted(reporters.items()):
+            if unit_name in never:
+                continue
+            draw = random.Random(f"{unit_name}|{directive.number}")
+            offset = span + draw.randint(1, 2) if unit_name in late else draw.randint(2, span)
+            sessions = draw.randint(1, 4)
+            typed = {
+                "buoi_tuyen_truyen": str(sessions),
+                "nguoi_tham_du": str(sessions * draw.randint(25, 60)),
+                "to_tu_quan": str(draw.randint(1, 3)),
+                "camera": str(draw.randint(0, 6)),
+                "nhom_zalo": str(draw.randint(1, 2)),
+                "nguoi_nuoc_ngoai": "0",
+                "kiem_tra_cu_tru": str(draw.randint(2, 15)),
+                "vu_phat_hien": "0",
+            }
+            if draw.random() < 0.5:
+                typed["kho_khan"] = f"Địa bàn rộng, đồi núi, đi lại khó khăn {SAMPLE_NOTE}"
+            at = self.local(directive.starts_on + timedelta(days=offset), 15, 30)
+            filings.append(_Filing(form, directive, member, unit, at, typed))
+        return filings
+
+    # --- filing, the way the dialog files -------------------------------------------------
+    def turn(self, filing: _Filing) -> Turn:
+        member, at = filing.member, filing.at
+        event = InboundEvent(
+            channel=Channel.WEB.value,
+            update_key=f"sample:{member.id}:{at.isoformat()}",
+            chat_id=str(member.id),
+            user_id=str(member.id),
+            kind=EventKind.TEXT,
+            received_at=at,
+        )
+        return Turn(
+            self.session, self.settings, self.forms, event, at, member=member, unit=filing.unit
+        )
+
+    def file(self, filing: _Filing) -> bool:
+        """File one report unless the unit already has it for that period; True when filed."""
+        turn = self.turn(filing)
+        day = filing.at.astimezone(self.settings.tz).date()
+        form, unit = filing.form, filing.unit
+        scope = resolve_scope(self.session, form, unit.kind, day, filing.directive.id)
+        if scope is None or self._already(filing, scope.period.key):
+            return False
+        submission = save_submission(
+            turn,
+            form,
+            _answers(filing, self.settings),
+            directive_id=scope.directive_id,
+            period_key=scope.period.key,
+            amend_id=None,
+        )
+        incident = maybe_open_incident(turn, form, submission)
+        if incident is not None and incident.id is not None:
+            self._resolve(filing, incident.id)
+        return True
+
+    def _already(self, filing: _Filing, period_key: str) -> bool:
+        """One-per-period forms: already filed. Others: this person's report of that moment."""
+        form = filing.form
+        if form.one_per_period or form.one_tap:
+            unit_id = filing.unit.id or 0
+            found = existing_submission(
+                self.session, form.id, filing.directive.id, period_key, unit_id
+            )
+            return found is not None
+        same = self.session.exec(
+            select(func.count())
+            .select_from(Submission)
+            .where(col(Submission.form_id) == form.id)
+            .where(col(Submission.member_id) == filing.member.id)
+            .where(col(Submission.created_at) == filing.at)
+            .where(col(Submission.status) != SubmissionStatus.DRAFT.value)
+        ).one()
+        return bool(same)
+
+    def _resolve(self, filing: _Filing, incident_id: int) -> None:
+        """The commune police take the tip, check it and close it within the day (as far as
+        that day has come by ``now``)."""
+        cop = self.person("Công an xã Tây Trà", "police")
+        steps = (
+            (12, IncidentStatus.RECEIVED),
+            (95, IncidentStatus.VERIFYING),
+            (420, IncidentStatus.HANDLED),
+        )
+        if cop is None:
+            return
+        for minutes, status in steps:
+            at = filing.at + timedelta(minutes=minutes)
+            if at >= self.now:
+                return
+            step = _Filing(filing.form, filing.directive, *cop, at, {})
+            change_status(self.turn(step), incident_id, status.value)
 
 
-def _patrol_logs(
-    forms: dict[str, Form],
-    directive: Directive | None,
-    people: dict[str, tuple[Member, Unit]],
-    now: datetime,
-    settings: Settings,
-) -> list[_Filing]:
-    """One or two patrols a week by the commune police, most weeks one by the militia."""
-    form = forms.get("nhat_ky_tuan_tra")
-    if directive is None or form is None:
-        return []
-    crews = (("Công an xã Tây Trà", "police", 2), ("Ban CHQS xã Tây Trà", "militia", 1))
-    filings: list[_Filing] = []
-    for monday in _recent_weeks(directive, now, settings):
-        for unit_name, role, most in crews:
-            draw = random.Random(f"{unit_name}|{monday.isoformat()}")
-            for n in range(draw.randint(0 if role == "militia" else 1, most)):
-                reporter = _first_with_role(people, unit_name, role, index=n)
-                if reporter is None:
-                    continue
-                day = max(monday + timedelta(days=draw.randint(0, 5)), directive.starts_on)
-                night = draw.random() < 0.4
-                start, end = ("21:00", "1h") if night else ("7h", "10h30")
-                typed = {
-                    "ngay": day.strftime("%d/%m/%Y"),
-                    "gio_bat_dau": start,
-                    "gio_ket_thuc": end,
-                    "tuyen": f"{draw.choice(_PATROL_ROUTES)} {SAMPLE_NOTE}",
-                    "cong_an": str(draw.randint(1, 3) if role == "police" else 0),
-                    "dan_quan": str(draw.randint(0, 2) if role == "police" else draw.randint(2, 4)),
-                    "an_ninh_co_so": str(draw.randint(0, 2)),
-                    "nguoi_kiem_tra": str(draw.randint(3, 25)),
-                    "xe_kiem_tra": str(draw.randint(0, 12)),
-                    "nguoi_nuoc_ngoai": "0",
-                    "co_phat_hien": "không",
-                }
-                filed_on = day + timedelta(days=1) if night else day
-                at = _local(filed_on, 8 if night else 11, 5 * n, settings)
-                filings.append(_Filing(form, directive, *reporter, at, typed))
-    return filings
-
-
-def _campaign_results(
-    forms: dict[str, Form],
-    directive: Directive | None,
-    people: dict[str, tuple[Member, Unit]],
-    now: datetime,
-    settings: Settings,
-) -> list[_Filing]:
-    """1949/UBND-NC: most units report before the unit deadline, two late, two never."""
-    form = forms.get("ket_qua_thuc_hien")
-    if directive is None or form is None or directive.unit_deadline is None:
-        return []
-    late = {"Thôn Trà Trung", "Hội Nông dân xã"}
-    never = {"Thôn Trà Quân", "Phòng Văn hóa - Xã hội"}
-    reporters: dict[str, tuple[Member, Unit]] = {}
-    for member, unit in sorted(people.values(), key=lambda pair: pair[0].id or 0):
-        if unit.kind in directive.target_unit_kinds and set(form.roles) & set(member.roles):
-            reporters.setdefault(unit.name, (member, unit))
-    span = (directive.unit_deadline - directive.starts_on).days
-    filings: list[_Filing] = []
-    for unit_name, (member, unit) in sorted(reporters.items()):
-        if unit_name in never:
-            continue
-        draw = random.Random(f"{unit_name}|{directive.number}")
-        offset = span + draw.randint(1, 2) if unit_name in late else draw.randint(2, span)
-        sessions = draw.randint(1, 4)
-        typed = {
-            "buoi_tuyen_truyen": str(sessions),
-            "nguoi_tham_du": str(sessions * draw.randint(25, 60)),
-            "to_tu_quan": str(draw.randint(1, 3)),
-            "camera": str(draw.randint(0, 6)),
-            "nhom_zalo": str(draw.randint(1, 2)),
-            "nguoi_nuoc_ngoai": "0",
-            "kiem_tra_cu_tru": str(draw.randint(2, 15)),
-            "vu_phat_hien": "0",
-        }
-        if draw.random() < 0.5:
-            typed["kho_khan"] = f"Địa bàn rộng, đồi núi, đi lại khó khăn {SAMPLE_NOTE}"
-        at = _local(directive.starts_on + timedelta(days=offset), 15, 30, settings)
-        filings.append(_Filing(form, directive, member, unit, at, typed))
-    return filings
-
-
-def _turn(session: Session, settings: Settings, forms: dict[str, Form], filing: _Filing) -> Turn:
-    member, at = filing.member, filing.at
-    event = InboundEvent(
-        channel=Channel.WEB.value,
-        update_key=f"sample:{member.id}:{at.isoformat()}",
-        chat_id=str(member.id),
-        user_id=str(member.id),
-        kind=EventKind.TEXT,
-        received_at=at,
-    )
-    return Turn(session, settings, forms, event, at, member=member, unit=filing.unit)
-
-
-def _answers(turn: Turn, filing: _Filing) -> dict[str, object]:
+def _answers(filing: _Filing, settings: Settings) -> dict[str, object]:
     """Walk the form as the dialog does, parsing each typed answer with the chat's parser."""
     form = filing.form
     answers: dict[str, object] = {}
-    today = local_today(filing.at, turn.settings.tz)
+    today = local_today(filing.at, settings.tz)
     question = form.first_unanswered({})
     while question is not None:
         typed = filing.typed.get(question.id)
@@ -308,79 +354,3 @@ def _answers(turn: Turn, filing: _Filing) -> dict[str, object]:
             answers[question.id] = result.value
         question = form.next_question(answers, after=question.id)
     return answers
-
-
-def _file(
-    session: Session,
-    settings: Settings,
-    forms: dict[str, Form],
-    filing: _Filing,
-    people: dict[str, tuple[Member, Unit]],
-    now: datetime,
-) -> bool:
-    """File one report unless the unit already has it for that period; True when filed."""
-    turn = _turn(session, settings, forms, filing)
-    day = filing.at.astimezone(settings.tz).date()
-    form, unit = filing.form, filing.unit
-    assert unit.id is not None
-    scope = resolve_scope(session, form, unit.kind, day, filing.directive.id)
-    if scope is None:
-        return False
-    if _already(session, filing, scope.period.key):
-        return False
-    submission = save_submission(
-        turn,
-        form,
-        _answers(turn, filing),
-        directive_id=scope.directive_id,
-        period_key=scope.period.key,
-        amend_id=None,
-    )
-    incident = maybe_open_incident(turn, form, submission)
-    if incident is not None and incident.id is not None:
-        _resolve(session, settings, forms, filing, incident.id, people, now)
-    return True
-
-
-def _already(session: Session, filing: _Filing, period_key: str) -> bool:
-    """One-per-period forms: already filed. Others: a report of this person at this moment."""
-    unit_id = filing.unit.id or 0
-    if filing.form.one_per_period or filing.form.one_tap:
-        found = existing_submission(
-            session, filing.form.id, filing.directive.id, period_key, unit_id
-        )
-        return found is not None
-    same = session.exec(
-        select(func.count())
-        .select_from(Submission)
-        .where(col(Submission.form_id) == filing.form.id)
-        .where(col(Submission.member_id) == filing.member.id)
-        .where(col(Submission.created_at) == filing.at)
-        .where(col(Submission.status) != SubmissionStatus.DRAFT.value)
-    ).one()
-    return bool(same)
-
-
-def _resolve(
-    session: Session,
-    settings: Settings,
-    forms: dict[str, Form],
-    filing: _Filing,
-    incident_id: int,
-    people: dict[str, tuple[Member, Unit]],
-    now: datetime,
-) -> None:
-    """The commune police take the tip, check it and close it within the day (as far as
-    that day has come by ``now``)."""
-    cop = _first_with_role(people, "Công an xã Tây Trà", "police")
-    if cop is None:
-        return
-    for minutes, status in (
-        (12, IncidentStatus.RECEIVED),
-        (95, IncidentStatus.VERIFYING),
-        (420, IncidentStatus.HANDLED),
-    ):
-        step = _Filing(
-            filing.form, filing.directive, *cop, filing.at + timedelta(minutes=minutes), {}
-        )
-        change_status(_turn(session, settings, forms, step), incident_id, status.value)

@@ -23,13 +23,13 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from bot.channels.web.access import viewer
-from bot.channels.web.deps import WebDeps, deps
+from bot.channels.web.deps import deps
+from bot.channels.web.downloads import record_download
 from bot.channels.web.errors import error_response
 from bot.core.events import Reply
 from handlers.summary import SUMMARY_ROLES
-from storage.db import transaction
 from storage.enums import Channel
-from storage.models import AuditLog, Member, OutboxMessage
+from storage.models import Member, OutboxMessage
 
 _MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -94,25 +94,16 @@ async def download(request: Request) -> Response:
         return error_response(request.scope, "no_file", 404)
     if found.is_document:
         actor = f"web:{v.username}" if v.username else f"web:{member_id}"
-        await asyncio.to_thread(_audit, d, member_id, actor, message_id, found.path)
+        path = found.path
+        details = {"message_id": message_id, "path": str(path), "via": "web_chat"}
+        kind = path.suffix.lstrip(".")
+        await asyncio.to_thread(
+            record_download, d.ctx.engine, member_id, actor, kind, path.name, details, d.clock()
+        )
         return FileResponse(
             found.path, media_type=_MEDIA_TYPES[found.path.suffix], filename=found.path.name
         )
     return FileResponse(found.path, media_type=_MEDIA_TYPES[found.path.suffix])
-
-
-def _audit(d: WebDeps, member_id: int, actor: str, message_id: int, path: Path) -> None:
-    with transaction(d.ctx.engine) as session:
-        session.add(
-            AuditLog(
-                member_id=member_id,
-                actor=actor,
-                action=f"report.{path.suffix.lstrip('.')}",
-                target=path.name,
-                details={"message_id": message_id, "path": str(path), "via": "web_chat"},
-                at=d.clock(),
-            )
-        )
 
 
 ROUTES = [

@@ -98,15 +98,29 @@ def build_download(
             today = now.astimezone(settings.tz).date()
             render_report(agg, commune, directive, settings, out, report_date=today)
         content = out.read_bytes()
+    details = {"directive_id": directive_id, "period": period_key}
+    record_download(db, member_id, actor, kind, directive.number, details, now)
+    return Download(_filename(directive, period_key, kind), MEDIA_TYPES[kind], content)
+
+
+def record_download(
+    db: Engine,
+    member_id: int | None,
+    actor: str,
+    kind: str,
+    target: str,
+    details: dict[str, object],
+    at: datetime,
+) -> None:
+    """Who took which report file, when: one audit row per download (``report.<kind>``)."""
     with transaction(db) as session:
         session.add(
             AuditLog(
                 member_id=member_id,
                 actor=actor,
                 action=f"report.{kind}",
-                target=directive.number,
-                details={"directive_id": directive_id, "period": period_key},
-                at=now,
+                target=target,
+                details=details,
+                at=at,
             )
         )
-    return Download(_filename(directive, period_key, kind), MEDIA_TYPES[kind], content)
