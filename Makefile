@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: install run test test-fast lint format bench soak lock schema clean
 
+# The tinbao command lives in .venv/bin, not on PATH: a fresh shell needs the venv activated.
+HINT := echo "Lệnh tinbao nằm trong $(BIN)/: trong mỗi cửa sổ dòng lệnh mới, gõ «source $(BIN)/activate» (hoặc gõ $(BIN)/tinbao). / The tinbao command is in $(BIN)/: run «source $(BIN)/activate» in each new shell."
+
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -13,9 +16,11 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 install: $(STAMP)
+	@$(HINT)
 
 ## The main job: bots on the channels whose tokens are set; with none, the web playground.
 run: $(STAMP)
+	@$(HINT)
 	$(BIN)/tinbao run
 
 ## All tests (SQLite always; PostgreSQL too where it answers; CI=true makes it required).

@@ -133,6 +133,9 @@ CATALOG: dict[str, str] = {
     "directive.error.bad_form": (
         "Mã biểu mẫu «{value}» không hợp lệ (chỉ gồm chữ thường không dấu, số và dấu _)."
     ),
+    "directive.error.unknown_form": (
+        "Không có biểu mẫu «{value}». Các mã biểu mẫu dùng được: {choices}."
+    ),
     "directive.error.unknown_recurrence": (
         "Kiểu lặp lại «{value}» không hợp lệ (none, daily, weekly hoặc monthly)."
     ),
@@ -197,6 +200,7 @@ CATALOG: dict[str, str] = {
     "cli.directive.bad_date": (
         "Ngày «{value}» ở {option} không hợp lệ (cần dạng dd/mm/yyyy, ví dụ 28/08/2025)."
     ),
+    "cli.directive.no_such_date": "Ở {option}: {reason}",
     "cli.directive.created": "Đã thêm chỉ đạo số {number}.",
     "cli.directive.updated": "Đã cập nhật chỉ đạo số {number}.",
     "cli.directive.unchanged": "Chỉ đạo số {number} đã có, không thay đổi gì.",
@@ -215,7 +219,7 @@ CATALOG: dict[str, str] = {
     "cli.directive.count": "Có {count} chỉ đạo.",
     "cli.sample.seeded": (
         "Đã nạp dữ liệu mẫu {commune}: {created} người mới, {updated} người cập nhật, "
-        "{directives} chỉ đạo mới."
+        "{directives} chỉ đạo mới, {history} báo cáo mẫu của các tuần gần đây."
     ),
     "cli.sample.refused": (
         "Không nạp dữ liệu mẫu: cơ sở dữ liệu này đang phục vụ xã thật ({communes}). "
@@ -237,6 +241,41 @@ CATALOG: dict[str, str] = {
     ),
     "cli.web.username_taken": "Tên đăng nhập «{username}» đã có người dùng.",
     "cli.web.short_password": "Mật khẩu cần ít nhất {length} ký tự.",
+    # --- web app errors (pages, form posts, the chat page's calls): web.error.<code> -----------
+    "web.error.title": "Có lỗi",
+    "web.error.home": "Về trang chính",
+    "web.error.unknown": "Có lỗi khi xử lý yêu cầu. Vui lòng tải lại trang rồi thử lại.",
+    "web.error.server_error": (
+        "Xin lỗi, máy chủ gặp lỗi khi xử lý. Không phải do anh/chị; vui lòng thử lại sau ít phút."
+    ),
+    "web.error.not_found": "Không có trang này. Vui lòng kiểm tra lại đường dẫn.",
+    "web.error.method_not_allowed": "Trang này không nhận thao tác đó. Vui lòng mở lại trang.",
+    "web.error.bad_host": (
+        "Sân thử chỉ mở được trên chính máy này, bằng địa chỉ http://127.0.0.1 (hoặc localhost)."
+    ),
+    "web.error.csrf": (
+        "Trang đã cũ hoặc phiên làm việc đã hết hạn. Vui lòng tải lại trang rồi thử lại."
+    ),
+    "web.error.login_required": "Vui lòng đăng nhập lại.",
+    "web.error.forbidden": "Anh/chị không có quyền làm việc này.",
+    "web.error.unknown_member": "Không tìm thấy người này trong danh sách (có thể đã bị xoá).",
+    "web.error.no_actor": "Vui lòng chọn người cập nhật («Cập nhật với tư cách») trước.",
+    "web.error.no_directive": "Vui lòng chọn một chỉ đạo.",
+    "web.error.no_report": "Không có báo cáo này cho chỉ đạo và kỳ đã chọn.",
+    "web.error.no_file": "Không còn tệp này. Vui lòng gõ lại /summary để lập tệp mới.",
+    "web.error.bad_uuid": "Tin nhắn không hợp lệ. Vui lòng tải lại trang rồi gửi lại.",
+    "web.error.bad_json": "Tin nhắn không hợp lệ. Vui lòng tải lại trang rồi gửi lại.",
+    "web.error.too_large": "Nội dung gửi lên quá lớn.",
+    "web.error.empty_text": "Vui lòng gõ nội dung trước khi gửi.",
+    "web.error.text_too_long": "Tin nhắn dài quá (tối đa 4000 ký tự). Vui lòng gõ ngắn hơn.",
+    "web.error.bad_data": "Nút này không hợp lệ. Vui lòng dùng tin nhắn mới nhất.",
+    "web.error.bad_location": "Vị trí không hợp lệ (vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180).",
+    "web.error.bad_after": "Yêu cầu không hợp lệ. Vui lòng tải lại trang.",
+    "web.error.no_photo": "Chưa chọn ảnh nào để gửi.",
+    "web.error.photo_too_large": "Ảnh lớn quá (tối đa 10 MB). Vui lòng chọn ảnh nhỏ hơn.",
+    "web.error.not_an_image": (
+        "Tệp này không phải ảnh. Vui lòng chọn ảnh JPG, PNG, GIF, WEBP hoặc HEIC."
+    ),
     # --- generic chat ----------------------------------------------------------------------
     "chat.unknown_person": (
         "Xin chào! Tài khoản này chưa có trong danh sách của xã.\n"
@@ -297,10 +336,20 @@ CATALOG: dict[str, str] = {
     "cmd.tiendo": "Tiến độ: đơn vị nào đã/chưa báo cáo",
     "cmd.nhacnho": "Gửi ngay tin nhắc các đơn vị chưa báo cáo",
     "cmd.summary": "Tổng hợp số liệu, kèm báo cáo DOCX và phụ lục XLSX",
+    # Commands typed as words, the one table of them: the words, any case, with or without
+    # diacritics, run the command; so do they written as a command (/tonghop).
+    "cmd.words.summary": "tổng hợp",
+    "cmd.words.tiendo": "tiến độ",
+    "cmd.words.baocao": "báo cáo",
+    "help.line_words": "{command} — {description} (hoặc gõ «{words}»)",
     # --- /summary ----------------------------------------------------------------------------
     "summary.working": "⏳ Đang tổng hợp số liệu và lập báo cáo, vui lòng chờ trong giây lát…",
-    "summary.no_directive": "Không tìm thấy văn bản {number} đang cần báo cáo. Ví dụ: /summary 1949/UBND-NC",
-    "summary.bad_period": "Kỳ «{period}» không đúng với văn bản này. Ví dụ: 2025-W37, 2025-09 hoặc once.",
+    "summary.no_directive": "Không tìm thấy văn bản «{number}».",
+    "summary.pick": "Có {count} văn bản đang cần báo cáo. Chọn văn bản cần tổng hợp:",
+    "summary.none_open": (
+        "Hiện không có văn bản nào đang cần báo cáo. Để tổng hợp một văn bản cũ, gõ số của "
+        "nó, ví dụ: /summary 1949/UBND-NC"
+    ),
     "summary.chart_caption": "📈 Biểu đồ tiến độ và tin báo",
     "summary.docx_caption": "📄 Dự thảo báo cáo (DOCX) — Văn phòng kiểm tra, bổ sung trước khi trình ký.",
     "summary.xlsx_caption": "📊 Phụ lục số liệu (XLSX)",
@@ -348,6 +397,9 @@ CATALOG: dict[str, str] = {
     "alias.edit": "sửa",
     "alias.resume": "tiếp tục",
     "alias.replace": "làm mới",
+    # --- dates people typed (chat answers and CLI options alike) ------------------------------
+    "date.no_such_day": "Ngày {date} không có trên lịch (tháng {month} năm {year} có {days} ngày).",
+    "date.no_such_month": "Ngày {date} không có trên lịch (không có tháng {month}: tháng từ 1 đến 12).",
     # --- answers -----------------------------------------------------------------------------
     "answer.yes": "Có",
     "answer.no": "Không",
@@ -359,10 +411,19 @@ CATALOG: dict[str, str] = {
     "answer.text_empty": "Vui lòng gõ nội dung bằng chữ.",
     "answer.text_too_long": "Nội dung dài quá ({length} ký tự). Vui lòng gõ ngắn hơn {limit} ký tự.",
     "answer.date": "Vui lòng gõ ngày theo dạng ngày/tháng, ví dụ 12/9 hoặc 12/9/2025, hoặc bấm «Hôm nay».",
+    "answer.date_impossible": "{reason} Vui lòng gõ lại, ví dụ 12/9.",
     "answer.date_future": "Ngày này chưa tới (hôm nay là {today}). Vui lòng gõ lại.",
     "answer.date_too_old": "Ngày này đã quá một năm. Vui lòng kiểm tra lại.",
     "answer.time": "Vui lòng gõ giờ, ví dụ 14:30 hoặc 8h.",
     "answer.time_future": "Giờ này chưa tới. Vui lòng gõ lại giờ đã xảy ra, ví dụ 8h.",
+    "answer.time_order": (
+        "{label} ({end}) phải sau {start_label} ({start}); ca qua đêm tính sang hôm sau, "
+        "tối đa 12 tiếng. Vui lòng gõ lại."
+    ),
+    "answer.phone": (
+        "«{value}» không phải số điện thoại Việt Nam. Vui lòng gõ số di động 10 chữ số "
+        "(ví dụ 0912345678 hoặc +84912345678) hoặc số máy bàn 11 chữ số (ví dụ 02553822123)."
+    ),
     "answer.location": "Vui lòng gửi vị trí hoặc gõ tên địa điểm.",
     "answer.media": "Vui lòng gửi ảnh hoặc ghi âm, rồi bấm «Xong» (hoặc «Bỏ qua»).",
     "answer.media_full": "Đã đủ {limit} tệp. Bấm «Xong» để tiếp tục.",
@@ -376,6 +437,7 @@ CATALOG: dict[str, str] = {
     "answer.wrong_kind.long_text": "Câu này cần gõ chữ.",
     "answer.wrong_kind.date": "Câu này cần một ngày, ví dụ 12/9.",
     "answer.wrong_kind.time": "Câu này cần một giờ, ví dụ 14:30.",
+    "answer.wrong_kind.phone": "Câu này cần một số điện thoại, ví dụ 0912345678.",
     "answer.wrong_kind.location": "Câu này cần vị trí hoặc tên địa điểm.",
     "answer.wrong_kind.media": "Câu này cần ảnh hoặc ghi âm.",
     # --- review ------------------------------------------------------------------------------
@@ -555,6 +617,23 @@ CATALOG: dict[str, str] = {
     "progress.nothing_to_remind": (
         "Không có tin nhắc nào cần gửi lúc này: các đơn vị đã báo cáo, đã được nhắc hôm nay, "
         "hoặc đang trong giờ nghỉ ({quiet})."
+    ),
+    # --- reporting periods (keys: once, 2025-09-10, 2025-W37, 2025-09) -------------------------
+    "period.once": "cả đợt",
+    "period.week": "tuần {week}/{year}",
+    "period.month": "tháng {month}/{year}",
+    "period.day": "ngày {date}",
+    "period.forms.none": "văn bản một lần chỉ có một kỳ: «once» (cả đợt), hoặc bỏ trống",
+    "period.forms.daily": "một ngày, dạng 2025-09-10 hoặc 10/09/2025",
+    "period.forms.weekly": (
+        "một tuần, dạng 2025-W37 (tuần 37 năm 2025), hoặc một ngày trong tuần đó, ví dụ 10/09/2025"
+    ),
+    "period.forms.monthly": (
+        "một tháng, dạng 2025-09, hoặc một ngày trong tháng đó, ví dụ 10/09/2025"
+    ),
+    "period.error.bad": (
+        "Kỳ «{period}» không hợp lệ cho văn bản {number} ({recurrence}). Kỳ hợp lệ: {forms}. "
+        "Kỳ hiện tại: {current}."
     ),
     # --- reports: /summary, DOCX report, XLSX annex, chart, `tinbao report/export` ------------
     "report.kind.village": "Thôn",
@@ -825,15 +904,14 @@ CATALOG: dict[str, str] = {
     "report.summary.missing": "<b>Chưa gửi ({count}):</b> {names}",
     "report.summary.more": "… và {count} đơn vị khác",
     "cli.report.no_directive": "{commune} không có văn bản «{number}» (xem: tinbao directive list).",
-    "cli.report.bad_period": "Kỳ «{period}» không hợp lệ cho văn bản {number}.",
     "cli.report.step.aggregate": "Tổng hợp số liệu",
     "cli.report.step.docx": "Lập báo cáo DOCX",
     "cli.report.step.xlsx": "Lập phụ lục XLSX",
     "cli.report.step.read": "Đọc dữ liệu",
     "cli.report.step.write": "Ghi tệp",
-    "cli.report.done": "Đã lập báo cáo {number} kỳ {period}: {docx} và {xlsx}",
+    "cli.report.done": "Đã lập báo cáo {number} ({period}): {docx} và {xlsx}",
     "cli.export.bad_suffix": "Tệp xuất phải có đuôi .csv hoặc .xlsx, không phải «{path}».",
-    "cli.export.done": "Đã xuất {rows} bản báo cáo của {number} kỳ {period} ra {path}",
+    "cli.export.done": "Đã xuất {rows} bản báo cáo của {number} ({period}) ra {path}",
 }
 
 

@@ -56,7 +56,7 @@ def seed_if_empty(ctx: AppContext) -> bool:
         if session.exec(select(Commune)).first() is not None:
             return False
     with transaction(ctx.engine) as session:
-        seed_sample(session)
+        seed_sample(session, with_history=ctx.settings)
     return True
 
 

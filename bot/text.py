@@ -1,9 +1,12 @@
-"""Vietnamese text helpers: folding diacritics, matching typed answers, phone numbers."""
+"""Vietnamese text helpers: folding diacritics, matching typed answers, phone numbers, dates."""
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
+
+from bot.messages import t
 
 _SPACES = re.compile(r"\s+")
 _PHONE_DIGITS = re.compile(r"[\s.\-()]")
@@ -14,6 +17,22 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", stripped).strip().casefold()
+
+
+def fold_label(text: str) -> str:
+    """What a person types for a button's label: folded, without the emoji or symbols around
+    it. '🚨 Báo tin đối tượng khả nghi' → 'bao tin doi tuong kha nghi'."""
+    folded = fold(text)
+    start, end = 0, len(folded)
+    while start < end and not _is_word_char(folded[start]):
+        start += 1
+    while end > start and not _is_word_char(folded[end - 1]):
+        end -= 1
+    return folded[start:end].strip()
+
+
+def _is_word_char(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LN"
 
 
 def nfc(text: str) -> str:
@@ -56,3 +75,18 @@ def small_int(text: str, max_digits: int = 9) -> int | None:
     20-digit id overflows the database's integer column.
     """
     return int(text) if text.isascii() and text.isdigit() and len(text) <= max_digits else None
+
+
+def calendar_problem(day: int, month: int, year: int) -> str | None:
+    """Why day/month/year is not a day on the calendar (Vietnamese), or None when it is.
+
+    '31/02/2025' is written in the right shape, so "type dd/mm/yyyy" would mislead: the
+    person needs to hear that February 2025 has 28 days.
+    """
+    shown = f"{day:02d}/{month:02d}/{year}"
+    if not 1 <= month <= 12:
+        return t("date.no_such_month", date=shown, month=month)
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return t("date.no_such_day", date=shown, month=month, year=year, days=days)
+    return None

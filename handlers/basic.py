@@ -11,7 +11,7 @@ from bot.core.render import esc, menu_reply
 from bot.core.turn import Turn
 from bot.messages import t
 from bot.outbox.protocol import COMMAND_MENU
-from handlers.registry import command, commands_for
+from handlers.registry import command, command_words, commands_for
 from storage.models import Commune
 
 
@@ -63,10 +63,11 @@ def start(turn: Turn, args: str) -> None:
 
 @command("/help", "cmd.help")
 def help_(turn: Turn, args: str) -> None:
-    lines = [
-        t("help.line", command=spec.name, description=t(spec.help_key))
-        for spec in commands_for(turn.roles)
-    ]
+    lines = []
+    for spec in commands_for(turn.roles):
+        words = command_words(spec)
+        key = "help.line_words" if words else "help.line"
+        lines.append(t(key, command=spec.name, description=t(spec.help_key), words=words))
     turn.say(Reply(t("help.text", commands="\n".join(lines))))
 
 

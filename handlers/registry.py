@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.turn import Turn
+from bot.messages import CATALOG
+from bot.text import fold
 
 Handler = Callable[[Turn, str], None]
 
@@ -40,6 +42,44 @@ def command(
 
 def commands_for(roles: set[str]) -> list[CommandSpec]:
     return [spec for spec in COMMANDS.values() if spec.allowed(roles)]
+
+
+def command_words(spec: CommandSpec) -> str | None:
+    """The words that run ``spec`` when typed («tổng hợp» for /summary), from the catalog's
+    one table of them (``cmd.words.<name>``); None for a command without words."""
+    return CATALOG.get(f"cmd.words.{spec.name.removeprefix('/')}")
+
+
+def _slash_form(words: str) -> str:
+    """«tổng hợp» → '/tonghop': the words as a command, for keyboards without diacritics."""
+    return "/" + fold(words).replace(" ", "")
+
+
+def find_command(name: str) -> CommandSpec | None:
+    """``/summary``, or a command's words written as a command (``/tonghop``)."""
+    found = COMMANDS.get(name)
+    if found is not None:
+        return found
+    for spec in COMMANDS.values():
+        words = command_words(spec)
+        if words and _slash_form(words) == name:
+            return spec
+    return None
+
+
+def typed_command(text: str) -> tuple[CommandSpec, str] | None:
+    """«tổng hợp», «Tong hop 1949/UBND-NC», «tiến độ» typed as words: (command, its args)."""
+    folded = fold(text)
+    for spec in COMMANDS.values():
+        words = command_words(spec)
+        if not words:
+            continue
+        wanted = fold(words)
+        if folded in (wanted, wanted.replace(" ", "")):
+            return spec, ""
+        if folded.startswith(wanted + " "):
+            return spec, " ".join(text.split()[len(wanted.split()) :])
+    return None
 
 
 def load_all() -> None:

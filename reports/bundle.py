@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.periods import Period
+from bot.core.periods import Period, period_name
 from bot.settings import Settings
 from reports.meta import commune_report_meta, report_commune
 from reports.scope import directive_period
@@ -41,6 +41,12 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-.") or "x"
 
 
+def report_stem(directive_number: str, period_key: str) -> str:
+    """'1949/UBND-NC', 'once' → '1949-UBND-NC_ca-dot'; '2025-W37' → '…_tuan-37-2025':
+    the period in the file name is the one people read, not the database key."""
+    return f"{safe_name(directive_number)}_{safe_name(period_name(period_key))}"
+
+
 def build_bundle(
     engine: Engine,
     settings: Settings,
@@ -65,7 +71,7 @@ def build_bundle(
         raise LookupError("directive or commune missing")
     period = directive_period(directive, period_key)
     agg = aggregate(engine, directive_id, period_key, tz=settings.tz, now=now)
-    stem = f"{safe_name(directive.number)}_{safe_name(period_key)}"
+    stem = report_stem(directive.number, period_key)
     folder = out_dir or settings.reports_dir / now.astimezone(settings.tz).strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     meta = commune_report_meta(

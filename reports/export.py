@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 from sqlmodel import col
 
 from bot.core.forms.loader import FormError, load_forms
+from bot.core.periods import period_name
 from bot.messages import t
 from reports.sheets import write_table
 from reports.xlsx_annex import figure_label
@@ -93,7 +94,7 @@ def export_frame(
             t("report.xlsx.col.kind"): rows["kind"].map(lambda k: t(f"report.kind.{k}")),
             t("report.xlsx.col.member"): rows["member"],
             t("report.xlsx.col.form"): rows["form"],
-            t("report.xlsx.col.period"): rows["period"],
+            t("report.xlsx.col.period"): rows["period"].map(period_name),
             t("report.xlsx.col.submission_status"): rows["status"].map(
                 lambda s: t(f"report.submission.{s}")
             ),

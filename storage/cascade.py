@@ -10,6 +10,7 @@ its copies of the open province directives when it is set up.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -80,9 +81,11 @@ def own_instruction_of(directive: Directive) -> OwnInstruction | None:
     )
 
 
-def save_province_directive(session: Session, fields: DirectiveFields) -> CascadeResult:
+def save_province_directive(
+    session: Session, fields: DirectiveFields, known_forms: Collection[str] | None = None
+) -> CascadeResult:
     """Save the province directive and bring every commune's copy in line with it."""
-    province, outcome = save_directive(session, fields, None)
+    province, outcome = save_directive(session, fields, None, known_forms=known_forms)
     created = 0
     all_communes = session.exec(select(Commune).order_by(col(Commune.id))).all()
     for commune in all_communes:

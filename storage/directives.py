@@ -8,6 +8,7 @@ Two communes may well carry the same number (both answer the province's 1949/UBN
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -142,8 +143,12 @@ def parse_recipients(lines: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return result
 
 
-def validate(fields: DirectiveFields) -> None:
-    """Raise :class:`DirectiveError` for the first thing wrong with ``fields``."""
+def validate(fields: DirectiveFields, known_forms: Collection[str] | None = None) -> None:
+    """Raise :class:`DirectiveError` for the first thing wrong with ``fields``.
+
+    ``known_forms``: the form ids this installation has (the loaded form files); a directive
+    asking for any other form could never be reported on.
+    """
     if not fields.number.strip():
         raise DirectiveError("directive.error.no_number")
     if not fields.issuer.strip():
@@ -157,6 +162,10 @@ def validate(fields: DirectiveFields) -> None:
     for form_id in fields.form_ids:
         if not _FORM_ID.match(form_id):
             raise DirectiveError("directive.error.bad_form", value=form_id)
+        if known_forms is not None and form_id not in known_forms:
+            raise DirectiveError(
+                "directive.error.unknown_form", value=form_id, choices=", ".join(known_forms)
+            )
     starts = fields.starts_on or fields.issued_on
     for deadline in (fields.unit_deadline, fields.report_deadline):
         if deadline is not None and deadline < starts:
@@ -224,11 +233,12 @@ def save_directive(
     commune_id: int | None,
     *,
     parent_id: int | None = None,
+    known_forms: Collection[str] | None = None,
 ) -> tuple[Directive, SaveOutcome]:
     """Create ``commune_id``'s directive (None: a province directive), or update the one with
     the same number there; says which happened. A commune re-saving its copy of a province
     directive keeps it a copy (``parent_id`` only changes when given)."""
-    validate(fields)
+    validate(fields, known_forms)
     values = _values(fields)
     if parent_id is not None:
         values["parent_id"] = parent_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
@@ -18,6 +19,10 @@ from storage.directives import DirectiveFields, save_directive
 from storage.enums import Recurrence, UnitKind
 from storage.models import Commune
 from storage.roster import ImportResult, import_roster
+from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 SAMPLE_ROSTER = Path(__file__).parent / "sample" / "tay_tra_roster_mau.csv"
 SAMPLE_PROVINCE = "Quảng Ngãi"
@@ -73,13 +78,14 @@ class SeedResult:
     roster: ImportResult
     directives_created: int
     directives_updated: int
+    history_filed: int = 0  # reports of the sample history filed by this call
 
     @property
     def changed(self) -> bool:
         return (
             self.commune_created
             or self.roster.changed
-            or bool(self.directives_created or self.directives_updated)
+            or bool(self.directives_created or self.directives_updated or self.history_filed)
         )
 
 
@@ -90,8 +96,9 @@ class SampleRefused(Exception):
         super().__init__(t("cli.sample.refused", communes=", ".join(communes)))
 
 
-def seed_sample(session: Session) -> SeedResult:
-    """Save the sample Xã Tây Trà (marked as sample), import its roster, add its directives.
+def seed_sample(session: Session, *, with_history: Settings | None = None) -> SeedResult:
+    """Save the sample Xã Tây Trà (marked as sample), import its roster, add its directives;
+    ``with_history``: also its recent reports up to now (:mod:`handlers.sample_history`).
 
     Refuses (:class:`SampleRefused`) when the database already serves real communes.
     """
@@ -110,4 +117,11 @@ def seed_sample(session: Session) -> SeedResult:
         roster=roster,
         directives_created=outcomes.count("created"),
         directives_updated=outcomes.count("updated"),
+        history_filed=_history(session, with_history) if with_history else 0,
     )
+
+
+def _history(session: Session, settings: Settings) -> int:
+    from handlers.sample_history import seed_sample_history  # the dialog's code paths
+
+    return seed_sample_history(session, settings, utcnow())

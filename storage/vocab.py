@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from bot.messages import t
-from bot.text import fold
+from bot.text import calendar_problem, fold
 from storage.enums import Role, UnitKind
 
 # Synonyms beyond the catalog labels, already folded (see bot.text.fold).
@@ -110,14 +110,21 @@ def parse_roles(text: str) -> tuple[list[Role], list[str]]:
 
 
 def parse_date(text: str) -> date | None:
-    """'28/08/2025' (also '28-08-2025', '28.8.2025') → date; anything else → None."""
+    """'28/08/2025' (also '28-08-2025', '28.8.2025') → date; anything else → None
+    (:func:`date_problem` says why a well-shaped one such as '31/02/2025' is not a date)."""
     match = _DATE.match(text)
-    if not match:
+    if not match or date_problem(text) is not None or int(match[3]) < 1:
         return None
-    try:
-        return date(int(match[3]), int(match[2]), int(match[1]))
-    except ValueError:
+    return date(int(match[3]), int(match[2]), int(match[1]))
+
+
+def date_problem(text: str) -> str | None:
+    """Why a dd/mm/yyyy text is not on the calendar ('31/02/2025': February has 28 days);
+    None when it is a date, or not written as dd/mm/yyyy at all."""
+    match = _DATE.match(text)
+    if not match or int(match[3]) < 1:
         return None
+    return calendar_problem(int(match[1]), int(match[2]), int(match[3]))
 
 
 def format_date(day: date | None) -> str:

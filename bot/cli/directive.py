@@ -9,6 +9,7 @@ import typer
 from bot.cli.base import app, cli_context
 from bot.cli.communes import commune_option, pick_commune
 from bot.cli.ui import say, warn
+from bot.core.forms.loader import FORMS_DIR, FormError, load_configured_forms, load_forms
 from bot.messages import t
 from storage.cascade import DEFAULT_LEAD_DAYS, copies, save_province_directive, with_commune_lead
 from storage.db import transaction
@@ -25,7 +26,7 @@ from storage.directives import (
 )
 from storage.models import Directive
 from storage.scope import Reach
-from storage.vocab import format_date, kind_label, parse_date
+from storage.vocab import date_problem, format_date, kind_label, parse_date
 
 directive_app = typer.Typer(
     help="Chỉ đạo, kế hoạch cần báo cáo / directives.", no_args_is_help=True
@@ -33,12 +34,24 @@ directive_app = typer.Typer(
 app.add_typer(directive_app, name="directive")
 
 
+def _shipped_form_ids() -> str:
+    """The form ids shipped with Tin Báo, for ``--help`` (FORMS_DIR may add others)."""
+    try:
+        return ", ".join(load_forms(FORMS_DIR))
+    except FormError:  # a broken form file is reported by the command itself
+        return "…"
+
+
 def _date(value: str | None, option: str) -> date | None:
     if value is None or not value.strip():
         return None
     day = parse_date(value)
     if day is None:
-        warn(t("cli.directive.bad_date", value=value, option=option))
+        problem = date_problem(value)
+        if problem is not None:
+            warn(t("cli.directive.no_such_date", reason=problem, option=option))
+        else:
+            warn(t("cli.directive.bad_date", value=value, option=option))
         raise typer.Exit(code=1)
     return day
 
@@ -50,7 +63,11 @@ def directive_add(
     issuer: str = typer.Option(..., "--issuer", help="Cơ quan ban hành"),
     summary: str = typer.Option(..., "--summary", help="Trích yếu"),
     targets: str = typer.Option(..., "--targets", help="thôn,công an,quân sự,cơ quan,văn phòng"),
-    forms: str = typer.Option(..., "--forms", help="Mã biểu mẫu, e.g. ket_qua_thuc_hien"),
+    forms: str = typer.Option(
+        ...,
+        "--forms",
+        help=f"Mã biểu mẫu, cách nhau bằng dấu phẩy. Có sẵn: {_shipped_form_ids()}",
+    ),
     unit_deadline: str | None = typer.Option(None, "--unit-deadline", help="dd/mm/yyyy"),
     report_deadline: str | None = typer.Option(None, "--report-deadline", help="dd/mm/yyyy"),
     recurrence: str = typer.Option("none", "--recurrence", help="none|daily|weekly|monthly"),
@@ -125,14 +142,24 @@ def directive_add(
             report_recipients=parse_recipients(recipients),
             report_completeness=completeness,
         )
-        with cli_context() as ctx, transaction(ctx.engine) as session:
-            if level == "province":
-                result = save_province_directive(session, with_commune_lead(fields, lead_days))
-                number, outcome = result.province.number, result.outcome
-            else:
-                target = pick_commune(session, commune)
-                row, outcome = save_directive(session, fields, target.id)
-                number = row.number
+        with cli_context() as ctx:
+            known = load_configured_forms(ctx.settings)
+            with transaction(ctx.engine) as session:
+                if level == "province":
+                    province_fields = with_commune_lead(fields, lead_days)
+                    result = save_province_directive(
+                        session, province_fields, known_forms=list(known)
+                    )
+                    number, outcome = result.province.number, result.outcome
+                else:
+                    target = pick_commune(session, commune)
+                    row, outcome = save_directive(
+                        session, fields, target.id, known_forms=list(known)
+                    )
+                    number = row.number
+    except FormError as exc:
+        warn(str(exc))
+        raise typer.Exit(code=2) from exc
     except DirectiveError as exc:
         warn(str(exc))
         raise typer.Exit(code=1) from exc

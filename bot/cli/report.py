@@ -18,13 +18,20 @@ from sqlalchemy import Engine
 
 from bot.cli.base import app, cli_context, console, err_console
 from bot.cli.communes import commune_option, pick_commune
+from bot.core.periods import period_name
 from bot.messages import t
-from reports.bundle import safe_name as safe_filename_part
-from reports.scope import current_period_key, directive_period
+from reports.bundle import report_stem
+from reports.scope import PeriodError, resolve_period
 from storage.db import transaction
 from storage.directives import find_directive
 from storage.models import AuditLog, Commune, Directive
 from storage.types import utcnow
+
+PERIOD_HELP = (
+    "Kỳ báo cáo (bỏ trống: kỳ hiện tại): once (cả đợt) cho văn bản một lần; "
+    "2025-09-10 (ngày), 2025-W37 (tuần), 2025-09 (tháng) cho văn bản lặp lại; "
+    "hoặc một ngày dd/mm/yyyy nằm trong kỳ đó."
+)
 
 
 @contextmanager
@@ -52,14 +59,13 @@ def _load(engine: Engine, number: str, commune_query: str | None) -> tuple[Direc
 
 
 def _period_key(directive: Directive, period: str | None, now: datetime, tz: ZoneInfo) -> str:
-    """The asked period, or the one running now; a key the directive can't have ends here."""
-    key = period or current_period_key(directive, now.astimezone(tz).date())
+    """The asked period (a key, «cả đợt» or a day in it), or the one running now; anything
+    else ends here with the forms this directive takes."""
     try:
-        directive_period(directive, key)
-    except ValueError as exc:
-        err_console.print(t("cli.report.bad_period", period=key, number=directive.number))
+        return resolve_period(directive, period, now.astimezone(tz).date())
+    except PeriodError as exc:
+        err_console.print(str(exc), markup=False, soft_wrap=True)
         raise typer.Exit(code=2) from exc
-    return key
 
 
 def _audit(engine: Engine, action: str, directive: Directive, period: str, path: Path) -> None:
@@ -78,7 +84,7 @@ def _audit(engine: Engine, action: str, directive: Directive, period: str, path:
 @app.command("report")
 def report(
     directive_number: str = typer.Option(..., "--directive", help="Số văn bản, e.g. 1949/UBND-NC"),
-    period: str | None = typer.Option(None, "--period", help="Kỳ: once, 2025-09-10, 2025-W37…"),
+    period: str | None = typer.Option(None, "--period", help=PERIOD_HELP),
     out: Path = typer.Option(..., "--out", help="Thư mục ghi báo cáo"),
     title: str | None = typer.Option(None, "--title", help="Trích yếu (mặc định theo văn bản)"),
     commune: str | None = commune_option(),
@@ -100,7 +106,7 @@ def report(
         tz, now = ctx.settings.tz, utcnow()
         directive, place = _load(ctx.engine, directive_number, commune)
         key = _period_key(directive, period, now, tz)
-        stem = f"{safe_filename_part(directive.number)}_{safe_filename_part(key)}"
+        stem = report_stem(directive.number, key)
         docx_path, xlsx_path = out / f"bao-cao_{stem}.docx", out / f"phu-luc_{stem}.xlsx"
         assert directive.id is not None
         with _steps() as progress:
@@ -122,7 +128,13 @@ def report(
         _audit(ctx.engine, "report.docx", directive, key, docx_path)
         _audit(ctx.engine, "report.xlsx", directive, key, xlsx_path)
     console.print(
-        t("cli.report.done", number=directive.number, period=key, docx=docx_path, xlsx=xlsx_path),
+        t(
+            "cli.report.done",
+            number=directive.number,
+            period=period_name(key),
+            docx=docx_path,
+            xlsx=xlsx_path,
+        ),
         soft_wrap=True,
     )
 
@@ -130,7 +142,7 @@ def report(
 @app.command("export")
 def export(
     directive_number: str = typer.Option(..., "--directive", help="Số văn bản, e.g. 1949/UBND-NC"),
-    period: str | None = typer.Option(None, "--period", help="Kỳ: once, 2025-09-10, 2025-W37…"),
+    period: str | None = typer.Option(None, "--period", help=PERIOD_HELP),
     out: Path = typer.Option(..., "--out", help="Tệp .csv hoặc .xlsx"),
     commune: str | None = commune_option(),
 ) -> None:
@@ -153,6 +165,12 @@ def export(
             progress.update(task, advance=1)
         _audit(ctx.engine, "export", directive, key, out)
     console.print(
-        t("cli.export.done", rows=len(frame), number=directive.number, period=key, path=out),
+        t(
+            "cli.export.done",
+            rows=len(frame),
+            number=directive.number,
+            period=period_name(key),
+            path=out,
+        ),
         soft_wrap=True,
     )

@@ -13,10 +13,11 @@ from storage.sample import SampleRefused, seed_sample
 
 @app.command("seed-sample")
 def seed_sample_command() -> None:
-    """Load sample data (Xã Tây Trà, invented people); running it again changes nothing."""
+    """Load sample data (Xã Tây Trà, invented people, their recent reports); running it again
+    changes nothing. Refused on a database that serves real communes."""
     try:
         with cli_context() as ctx, transaction(ctx.engine) as session:
-            result = seed_sample(session)
+            result = seed_sample(session, with_history=ctx.settings)
     except SampleRefused as exc:
         warn(str(exc))
         raise typer.Exit(code=1) from exc
@@ -30,5 +31,6 @@ def seed_sample_command() -> None:
             created=result.roster.created,
             updated=result.roster.updated,
             directives=result.directives_created,
+            history=result.history_filed,
         )
     )

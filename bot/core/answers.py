@@ -10,12 +10,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from html import escape
 from typing import Any
 
 from bot.core.events import EventKind, InboundEvent
-from bot.core.forms.schema import Option, Question, QuestionType
+from bot.core.forms.schema import Form, Option, Question, QuestionType
 from bot.messages import t
-from bot.text import fold, nfc, normalise_phone, strip_control
+from bot.text import calendar_problem, fold, fold_label, nfc, normalise_phone, strip_control
 
 _NUMBER_PICK = re.compile(r"^(?:so\s*)?(\d{1,2})\.?$")
 _MULTI_PICK = re.compile(r"^\d{1,2}(?:\s*[,;\s]\s*\d{1,2})*$")
@@ -24,6 +25,10 @@ _TIME = re.compile(r"^(\d{1,2})\s*(?:[:hg]\s*(\d{1,2})?\s*(?:p|phut)?)?$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _YES = {"co", "c", "yes", "y", "dung", "co a", "u", "uh"}
 _NO = {"khong", "k", "ko", "no", "n", "khong co", "chua"}
+_MEMBER_PHONE = "so da dang ky"  # the value of the "registered phone" quick answer
+#: An end time before its start time is a shift past midnight, up to this long; longer is a
+#: typing mistake (19:00 → 10:00 is not a patrol).
+OVERNIGHT_LIMIT_MINUTES = 12 * 60
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ def pick_option(options: list[Option], typed: str) -> Option | None:
         index = int(match[1]) - 1
         return options[index] if 0 <= index < len(options) else None
     for option in options:
-        if folded in (fold(option.label), option.value):
+        if folded in (fold(option.label), fold_label(option.label), option.value):
             return option
     return None
 
@@ -78,7 +83,15 @@ def parse_yes_no(typed: str) -> bool | None:
     return None
 
 
-def parse_date(typed: str, today: Today) -> date | None:
+@dataclass(frozen=True)
+class NoSuchDate:
+    """Typed in the right shape, but not on the calendar: ``reason`` says why (31/02)."""
+
+    reason: str
+
+
+def parse_date(typed: str, today: Today) -> date | NoSuchDate | None:
+    """'hôm nay', '12/9', '12/9/25', '12-09-2025' → a date; None when it is not a date."""
     folded = fold(typed)
     if folded in ("hom nay", "homnay", "nay"):
         return today.date
@@ -90,10 +103,11 @@ def parse_date(typed: str, today: Today) -> date | None:
     year = today.date.year
     if match[3]:
         year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
-    try:
-        return date(year, int(match[2]), int(match[1]))
-    except ValueError:
+    if not 1 <= year <= 9999:
         return None
+    day, month = int(match[1]), int(match[2])
+    problem = calendar_problem(day, month, year)
+    return NoSuchDate(problem) if problem else date(year, month, day)
 
 
 def parse_time(typed: str, today: Today) -> time | None:
@@ -139,7 +153,7 @@ def quick_answers(question: Question, member_phone: str) -> list[QuickAnswer]:
     if kind is QuestionType.TIME:
         return [QuickAnswer(t("button.now"), "bay gio", numbered=False)]
     if question.suggest_member_phone and member_phone:
-        return [QuickAnswer(member_phone, "so da dang ky")]
+        return [QuickAnswer(member_phone, _MEMBER_PHONE)]
     return []
 
 
@@ -170,11 +184,13 @@ def parse_typed(question: Question, raw: str, today: Today, member_phone: str) -
     if kind is QuestionType.INTEGER:
         return _parse_integer(question, text)
     if kind in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
-        return _parse_text(question, text, member_phone)
+        return _parse_text(question, text)
     if kind is QuestionType.DATE:
         return _parse_date(question, text, today)
     if kind is QuestionType.TIME:
         return _parse_time(question, text, today)
+    if kind is QuestionType.PHONE:
+        return _parse_phone(question, text, member_phone)
     if kind is QuestionType.LOCATION:
         if len(text) < 3 or not has_meaning(text) or len(text) > 300:
             return refusal(question, "answer.location")
@@ -214,26 +230,32 @@ def _parse_integer(question: Question, text: str) -> ParseResult:
     return Answer(value)
 
 
-def _parse_text(question: Question, text: str, member_phone: str) -> ParseResult:
-    if question.suggest_member_phone and fold(text) in (
-        "so da dang ky",
-        "dung so nay",
-        "1",
-        "so 1",
-    ):
-        return Answer(member_phone)
+def _parse_text(question: Question, text: str) -> ParseResult:
     if not has_meaning(text):
         return refusal(question, "answer.text_empty")
     if len(text) > question.text_limit:
         return Refusal(t("answer.text_too_long", limit=question.text_limit, length=len(text)))
-    if question.suggest_member_phone:
-        phone = normalise_phone(text)
-        return Answer(phone or text)
     return Answer(text)
+
+
+def _parse_phone(question: Question, text: str, member_phone: str) -> ParseResult:
+    """A Vietnamese number by the roster's rules (:func:`bot.text.normalise_phone`)."""
+    if (
+        question.suggest_member_phone
+        and member_phone
+        and fold(text) in (_MEMBER_PHONE, "dung so nay")
+    ):
+        return Answer(member_phone)
+    phone = normalise_phone(text)
+    if phone is None:
+        return refusal(question, "answer.phone", value=escape(text[:20], quote=False))
+    return Answer(phone)
 
 
 def _parse_date(question: Question, text: str, today: Today) -> ParseResult:
     day = parse_date(text, today)
+    if isinstance(day, NoSuchDate):
+        return Refusal(t("answer.date_impossible", reason=day.reason))
     if day is None:
         return refusal(question, "answer.date")
     if question.not_in_future and day > today.date:
@@ -248,6 +270,41 @@ def _parse_time(question: Question, text: str, today: Today) -> ParseResult:
     if moment is None:
         return refusal(question, "answer.time")
     return Answer(moment.strftime("%H:%M"))
+
+
+def _minutes(hh_mm: str) -> int:
+    hour, minute = (int(x) for x in hh_mm.split(":"))
+    return hour * 60 + minute
+
+
+def time_order_refusal(
+    form: Form, question: Question, value: Any, answers: dict[str, Any]
+) -> Refusal | None:
+    """An end time (``after: <start question>``) must be later than its start.
+
+    Earlier than the start is read as the next morning (a night patrol 22:00 → 02:00) while
+    the shift stays within :data:`OVERNIGHT_LIMIT_MINUTES`; the same time never passes.
+    """
+    if question.after is None:
+        return None
+    start = answers.get(question.after)
+    if not isinstance(start, str) or not isinstance(value, str):
+        return None
+    end_minutes, start_minutes = _minutes(value), _minutes(start)
+    length = (end_minutes - start_minutes) % (24 * 60)
+    if length and (end_minutes > start_minutes or length <= OVERNIGHT_LIMIT_MINUTES):
+        return None
+    start_label = form.question(question.after).label
+    return Refusal(
+        question.error
+        or t(
+            "answer.time_order",
+            label=question.label,
+            end=value,
+            start_label=start_label[:1].lower() + start_label[1:],
+            start=start,
+        )
+    )
 
 
 def parse_location_event(event: InboundEvent) -> ParseResult | None:

@@ -17,13 +17,14 @@ from bot.core.answers import (
     local_today,
     parse_location_event,
     parse_typed,
+    time_order_refusal,
 )
 from bot.core.directives import Scope, resolve_scope
-from bot.core.events import EventKind, Reply
+from bot.core.events import Choice, EventKind, Reply
 from bot.core.forms.schema import Form, Question, QuestionType
 from bot.core.turn import Turn
 from bot.messages import t
-from bot.text import fold
+from bot.text import fold, fold_label
 from handlers.incidents import maybe_open_incident
 from handlers.submissions import existing_submission, save_submission
 from storage.enums import AttachmentKind
@@ -177,7 +178,6 @@ class Dialog:
         state = self.state
         state["replace"] = {"form": form.id, "directive_id": directive_id}
         self._save(state)
-        step = self.row.step
         self.turn.say(
             Reply(
                 t(
@@ -185,45 +185,74 @@ class Dialog:
                     draft=render.esc(self.form.title),
                     new=render.esc(form.title),
                 ),
-                choices=[
-                    render.nav(step, "resume", "button.resume_draft", "alias.resume"),
-                    render.nav(step, "replace", "button.replace_draft", "alias.replace"),
-                ],
+                choices=self._replace_choices(self.row.step),
             )
         )
+
+    @staticmethod
+    def _replace_choices(step: int) -> list[Choice]:
+        return [
+            render.nav(step, "resume", "button.resume_draft", "alias.resume"),
+            render.nav(step, "replace", "button.replace_draft", "alias.replace"),
+        ]
 
     # --- showing -----------------------------------------------------------------------------
     def show_current(self, prefix: str | None = None) -> None:
         turn = self.turn
         if prefix:
             turn.say(Reply(prefix))
-        if not self.active:
-            return
+        if self.active:
+            turn.say(self._screen())
+
+    def _screen(self) -> Reply:
+        """What the open dialog shows now: the question, the review or the edit list."""
         state = self.state
         form = self.form
         mode = state.get("mode")
         step = self.row.step
         if mode == "review":
-            turn.say(
-                render.review_reply(form, state["answers"], step, amending=bool(state.get("amend")))
+            return render.review_reply(
+                form, state["answers"], step, amending=bool(state.get("amend"))
             )
-        elif mode == "pick_edit":
-            turn.say(render.edit_pick_reply(form, state["answers"], step))
-        else:
-            question = form.question(state["q"])
-            visible = [q for q in form.questions if form.visible(q, state["answers"])]
-            number = next((i for i, q in enumerate(visible, 1) if q.id == question.id), 1)
-            turn.say(
-                render.question_reply(
-                    form,
-                    question,
-                    step,
-                    number=number,
-                    total=len(visible),
-                    pending=state.get("pending"),
-                    member_phone=turn.member.phone if turn.member else "",
-                )
-            )
+        if mode == "pick_edit":
+            return render.edit_pick_reply(form, state["answers"], step)
+        question = form.question(state["q"])
+        number, total = self._position(question)
+        return render.question_reply(
+            form,
+            question,
+            step,
+            number=number,
+            total=total,
+            pending=state.get("pending"),
+            member_phone=self.turn.member.phone if self.turn.member else "",
+        )
+
+    def _typed_action(self, raw: str) -> str | None:
+        """A navigation choice on the screen, typed as its word («quay lại») or its label
+        without the emoji («ve trang xem lai»): what text channels have instead of buttons."""
+        choices = list(self._screen().choices)
+        if self.state.get("replace"):
+            choices += self._replace_choices(self.row.step)
+        typed, label = fold(raw).rstrip(".!"), fold_label(raw)
+        for choice in choices:
+            head, _, rest = choice.data.partition(":")
+            if head != "n":
+                continue
+            said_alias = choice.alias is not None and typed == fold(choice.alias)
+            if said_alias or (label and label == fold_label(choice.label)):
+                return rest.partition(":")[2]
+        return None
+
+    def _position(self, question: Question) -> tuple[int, int]:
+        """'câu N/M': M counts the questions that are or may still be asked, so it only
+        shrinks as answers rule some out. The question being (re)asked is counted as not
+        answered yet, so editing it shows what its new answer may open up."""
+        form = self.form
+        basis = {k: v for k, v in self.state["answers"].items() if k != question.id}
+        counted = [q for q in form.questions if form.may_show(q, basis)]
+        number = next((i for i, q in enumerate(counted, 1) if q.id == question.id), 1)
+        return number, len(counted)
 
     # --- input -------------------------------------------------------------------------------
     def on_typed_or_shared(self) -> None:
@@ -233,8 +262,9 @@ class Dialog:
         mode = state.get("mode")
         if event.kind is EventKind.TEXT and event.text is not None:
             folded = fold(event.text).rstrip(".!")
-            if folded in _NAV_WORDS:
-                self.navigate(_NAV_WORDS[folded])
+            action = self._typed_action(event.text) or _NAV_WORDS.get(folded)
+            if action is not None:
+                self.navigate(action)
                 return
             if mode == "pick_edit":
                 self._pick_edit_typed(folded)
@@ -337,6 +367,9 @@ class Dialog:
     def _apply(self, question: Question, result: ParseResult) -> None:
         if isinstance(result, Answer) and self._time_in_future(question, result.value):
             result = Refusal(t("answer.time_future"))
+        if isinstance(result, Answer):
+            answers = self.state["answers"]
+            result = time_order_refusal(self.form, question, result.value, answers) or result
         if isinstance(result, Refusal):
             self._refuse(question, result)
             return
@@ -362,6 +395,10 @@ class Dialog:
         answers = dict(state["answers"])
         answers[question.id] = value
         answers = form.prune(answers)
+        for later in form.questions:  # a start time edited past its end: ask the end again
+            kept = answers.get(later.id)
+            if later.after == question.id and time_order_refusal(form, later, kept, answers):
+                answers.pop(later.id)
         trail = [q for q in state.get("trail", []) if q != question.id] + [question.id]
         if state.get("editing"):
             upcoming = form.first_unanswered(answers)

@@ -69,3 +69,34 @@ def resolve_scope(
         if applicable(directive, form, unit, today):
             return scope_for(directive, today)
     return Scope(None, period_for(Recurrence.DAILY, today), None)
+
+
+def still_open(directive: Directive, today: date) -> bool:
+    """Started and still being reported on: a recurring duty while active, a one-off
+    campaign until its report deadline (else its unit deadline)."""
+    if not directive.active or directive.starts_on > today:
+        return False
+    if directive.recurrence != Recurrence.NONE:
+        return True
+    return (directive.report_deadline or directive.unit_deadline or directive.starts_on) >= today
+
+
+def open_directives(session: Session, commune_id: int, today: date) -> list[Directive]:
+    """The directives of ``commune_id`` still open today, newest start first."""
+    rows = session.exec(
+        select(Directive)
+        .where(col(Directive.active).is_(True))
+        .where(col(Directive.commune_id) == commune_id)
+        .order_by(col(Directive.starts_on).desc(), col(Directive.id).desc())
+    ).all()
+    return [d for d in rows if still_open(d, today)]
+
+
+def open_campaign(directives: list[Directive], today: date) -> Directive | None:
+    """The one-off campaign being reported on now (nearest deadline first), if any."""
+    campaigns = [d for d in directives if d.recurrence == Recurrence.NONE and still_open(d, today)]
+    return min(
+        campaigns,
+        key=lambda d: (d.unit_deadline or d.report_deadline or d.starts_on, d.id or 0),
+        default=None,
+    )

@@ -12,17 +12,22 @@ from sqlmodel import col, select
 
 from bot.core.dialog import Dialog
 from bot.core.events import EventKind, Reply, RequestKind
+from bot.core.forms.schema import Form
 from bot.core.identity import find_member, register_by_code, register_by_contact
 from bot.core.turn import Turn
 from bot.messages import t
-from bot.text import fold, small_int
+from bot.text import fold, fold_label, small_int
 from handlers import basic
 from handlers.incidents import change_status
-from handlers.registry import COMMANDS, load_all
+from handlers.registry import find_command, load_all, typed_command
+from handlers.summary import summary_picked
 from storage.models import OutboxMessage, Unit
 
 _CODE_LIKE = re.compile(r"^[A-Za-z0-9_-]{6,16}$")
 _CANCEL_WORDS = {"huy", "huy bo", "thoi"}
+#: Buttons a number typed right after them may stand for (text channels have no buttons):
+#: an alert's statuses, the /summary list of directives.
+_TYPED_BUTTONS = ("inc", "sum")
 
 
 def dispatch(turn: Turn) -> None:
@@ -45,7 +50,7 @@ def dispatch(turn: Turn) -> None:
         turn.say(Reply(t("chat.edited_ignored")))
         return
     if event.kind is EventKind.BUTTON:
-        _on_button(turn)
+        _on_button(turn, event.data or "")
         return
     cmd = event.command
     if cmd is not None:
@@ -59,13 +64,20 @@ def dispatch(turn: Turn) -> None:
         dialog.cancel()
         return
     if dialog.active:
-        dialog.on_typed_or_shared()
+        # A form's title typed mid-dialog (Zalo: /baocao, then the menu line's words) starts
+        # it, as its button would; everything else is the dialog's to read. No query here:
+        # this is the path every answer takes.
+        titled = _typed_title(turn, event.text) if event.kind is EventKind.TEXT else None
+        if titled is not None:
+            dialog.start(titled.id, None)
+        else:
+            dialog.on_typed_or_shared()
         return
     _idle_input(turn, dialog)
 
 
 def _run_command(turn: Turn, name: str, args: str) -> None:
-    spec = COMMANDS.get(name)
+    spec = find_command(name)
     if spec is None:
         turn.say(Reply(t("chat.unknown_command", command=name[:32])))
         return
@@ -75,8 +87,7 @@ def _run_command(turn: Turn, name: str, args: str) -> None:
     spec.handler(turn, args)
 
 
-def _on_button(turn: Turn) -> None:
-    data = turn.event.data or ""
+def _on_button(turn: Turn, data: str) -> None:
     parts = data.split(":")
     head = parts[0]
     if data == "resume":
@@ -108,6 +119,9 @@ def _on_button(turn: Turn) -> None:
     if head == "inc" and len(parts) == 3 and (incident_id := small_int(parts[1])) is not None:
         change_status(turn, incident_id, parts[2])
         return
+    if head == "sum" and len(parts) == 2 and (directive_id := small_int(parts[1])) is not None:
+        summary_picked(turn, directive_id)
+        return
     _stale(turn)
 
 
@@ -117,31 +131,54 @@ def _stale(turn: Turn) -> None:
 
 
 def _idle_input(turn: Turn, dialog: Dialog) -> None:
-    """Input with no dialog open: a menu number typed (text channels) or a nudge to the menu."""
+    """Input with no dialog open: on text channels, a menu number or title typed, a
+    command's words («tổng hợp»); otherwise a nudge to the menu."""
     event = turn.event
     if event.kind is EventKind.TEXT and event.text:
-        folded = fold(event.text).removeprefix("so ").rstrip(".")
-        status = _typed_incident_status(turn, folded)
-        if status is not None:
-            change_status(turn, *status)
+        typed = _typed_button(turn, event.text)
+        if typed is not None:
+            _on_button(turn, typed)
             return
+        folded = fold(event.text).removeprefix("so ").rstrip(".")
         forms = basic.usable_forms(turn)
         picked = small_int(folded)
         if picked is not None and 1 <= picked <= len(forms):
             dialog.start(forms[picked - 1].id, None)
             return
+        titled = _typed_title(turn, event.text)
+        if titled is not None:
+            dialog.start(titled.id, None)
+            return
         if folded == fold(t("alias.resume")):
             dialog.navigate("resume")
+            return
+        words = typed_command(event.text)
+        if words is not None:
+            _run_command(turn, words[0].name, words[1])
             return
     elif event.kind is EventKind.UNSUPPORTED:
         turn.say(Reply(t("chat.unsupported_message")))
     basic.show_menu(turn)
 
 
-def _typed_incident_status(turn: Turn, folded: str) -> tuple[int, str] | None:
-    """A number typed right after an alert picks that alert's status (text channels have no
-    buttons). Only the last message sent to this chat counts: an older alert is not meant."""
-    if small_int(folded) is None:
+def _typed_title(turn: Turn, text: str | None) -> Form | None:
+    """The menu form whose title was typed, without emoji or diacritics («bao tin doi tuong
+    kha nghi» for «🚨 Báo tin đối tượng khả nghi»)."""
+    label = fold_label(text or "")
+    if not label:
+        return None
+    return next((f for f in basic.usable_forms(turn) if fold_label(f.title) == label), None)
+
+
+def _typed_button(turn: Turn, text: str) -> str | None:
+    """With no dialog open, a button of the last message sent to this chat, typed instead of
+    pressed (text channels have no buttons): its label without emoji or diacritics, or the
+    number of an alert's status or of a directive in the /summary list.
+
+    Only the last message counts: an older list is not meant.
+    """
+    label = fold_label(text)
+    if not label:
         return None
     last = turn.session.exec(
         select(OutboxMessage.payload)
@@ -151,11 +188,16 @@ def _typed_incident_status(turn: Turn, folded: str) -> tuple[int, str] | None:
         .order_by(col(OutboxMessage.id).desc())
         .limit(1)
     ).first()
+    number = small_int(fold(text).removeprefix("so ").rstrip("."))
     for choice in (last or {}).get("choices", []):
-        parts = str(choice.get("data", "")).split(":")
-        is_status = len(parts) == 3 and parts[0] == "inc" and small_int(parts[1]) is not None
-        if is_status and choice.get("number") == int(folded):
-            return int(parts[1]), parts[2]
+        data = str(choice.get("data", ""))
+        head = data.split(":")[0]
+        if head in ("a", "n"):
+            continue
+        if fold_label(str(choice.get("label", ""))) == label:
+            return data
+        if number is not None and head in _TYPED_BUTTONS and choice.get("number") == number:
+            return data
     return None
 
 

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.messages import t
 from storage.enums import Recurrence
+
+ONCE = "once"  # the key of a one-off directive's only period (people read «cả đợt»)
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ def period_for(
     rec = Recurrence(recurrence)
     if rec is Recurrence.NONE:
         first = starts_on or day
-        return Period("once", first, ends_on or first)
+        return Period(ONCE, first, ends_on or first)
     if rec is Recurrence.DAILY:
         return Period(day.isoformat(), day, day)
     if rec is Recurrence.WEEKLY:
@@ -60,3 +63,19 @@ def parse_period_key(recurrence: str, key: str) -> Period:
     if rec is Recurrence.MONTHLY:
         return period_for(recurrence, date.fromisoformat(f"{key}-01"))
     raise ValueError("a one-off period is defined by its directive")
+
+
+def period_name(key: str) -> str:
+    """A period key as people read it: 'once' → 'cả đợt', '2025-W37' → 'tuần 37/2025',
+    '2025-09' → 'tháng 09/2025', '2025-09-10' → 'ngày 10/09/2025'. Keys stay ASCII in the
+    database and on the command line; what people see is Vietnamese."""
+    if key == ONCE:
+        return t("period.once")
+    parts = key.split("-")
+    if len(parts) == 2 and parts[1].startswith("W"):
+        return t("period.week", week=int(parts[1][1:]), year=parts[0])
+    if len(parts) == 2:
+        return t("period.month", month=parts[1], year=parts[0])
+    if len(parts) == 3:
+        return t("period.day", date=f"{parts[2]}/{parts[1]}/{parts[0]}")
+    return key

@@ -43,6 +43,7 @@ from storage.invites import issue_codes
 from storage.models import (
     Attachment,
     DialogSession,
+    Directive,
     Member,
     OutboxMessage,
     ProcessedUpdate,
@@ -140,6 +141,31 @@ async def up_to_signs(chat: ZaloDriver) -> None:
 
 
 # === typed answers =============================================================================
+
+
+@sqlite_only
+async def test_labels_typed_without_emoji_and_summary_picked_by_number(
+    new_chat: Callable[[], ZaloDriver], zalo_ctx: AppContext
+) -> None:
+    chat = await village_head(new_chat, zalo_ctx)
+    await chat.say("/baocao")
+    await chat.replies()
+    await chat.say("bao tin doi tuong kha nghi")  # «2. 🚨 Báo tin đối tượng khả nghi»
+    assert "câu 1/" in (await chat.replies())[-1]
+    assert dialog_of(chat).form_id == "doi_tuong_kha_nghi"
+    clerk = new_chat()
+    await clerk.link(member(zalo_ctx, "office_staff", "office"))
+    await clerk.replies()
+    with transaction(zalo_ctx.engine) as s:  # the campaign over, two weekly duties open
+        campaign = s.exec(select(Directive).where(Directive.number == "1949/UBND-NC")).one()
+        campaign.active = False
+        s.add(campaign)
+    await clerk.say("Tong hop")
+    listing = (await clerk.replies())[-1]
+    assert "1. 46/KH-UBND — " in listing and "2. 45/KH-UBND — " in listing
+    await clerk.say("2")
+    texts = "\n".join(await clerk.replies())
+    assert "Tổng hợp 45/KH-UBND" in texts and "không gửi được qua Zalo" in texts
 
 
 @sqlite_only

@@ -30,7 +30,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.channels.telegram_render import message_parts
 from bot.context import AppContext
-from bot.core.answers import Answer, local_today, parse_typed
+from bot.core.answers import Answer, local_today, parse_typed, time_order_refusal
 from bot.core.engine import Outcome
 from bot.core.events import EventKind, InboundEvent, Reply
 from bot.core.forms import Form, load_forms
@@ -94,7 +94,7 @@ def rich_answer(question: Question, phone: str) -> str:
     if kind is QuestionType.DATE:
         return "hôm nay"
     if kind is QuestionType.TIME:
-        return "6:00"
+        return "8:00" if question.after else "6:00"  # an end time comes after its start
     if kind is QuestionType.LOCATION:
         return "Bãi đất trống cuối thôn"
     if question.suggest_member_phone:
@@ -289,6 +289,9 @@ def parse_verdict(world: World, position: Position, question: Question, raw: str
         hour, minute = (int(x) for x in str(result.value).split(":"))
         if today.date.isoformat() in dates and hour * 60 + minute > 9 * 60 + 10:
             return None  # later than now (09:00 + 10 min grace) on a date answered 'today'
+    form = world.forms[position.form_id]
+    if time_order_refusal(form, question, result.value, position.state["answers"]):
+        return None  # an end time not after its start
     return result
 
 

@@ -12,8 +12,8 @@ from sqlmodel import select
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from bot.cli.report import safe_filename_part
 from bot.settings import get_settings
+from reports.bundle import safe_name as safe_filename_part
 from storage.db import make_engine, transaction
 from storage.migrate import upgrade
 from storage.models import AuditLog
@@ -57,11 +57,13 @@ def test_report_writes_both_files_and_audits(db: tuple[str, Expected], tmp_path:
     url, _ = db
     result = tinbao("report", "--directive", "1949/UBND-NC", "--out", str(tmp_path / "bc"))
     assert result.exit_code == 0, result.output
-    docx = tmp_path / "bc" / "bao-cao_1949-UBND-NC_once.docx"
-    xlsx = tmp_path / "bc" / "phu-luc_1949-UBND-NC_once.xlsx"
+    # The one-off's only period is «cả đợt» to people, in the file name too ("once" is a key).
+    docx = tmp_path / "bc" / "bao-cao_1949-UBND-NC_ca-dot.docx"
+    xlsx = tmp_path / "bc" / "phu-luc_1949-UBND-NC_ca-dot.xlsx"
     assert docx.is_file() and xlsx.is_file()
     line = result.stdout.strip().splitlines()[-1]
-    assert line.startswith("Đã lập báo cáo 1949/UBND-NC kỳ once:")
+    assert line.startswith("Đã lập báo cáo 1949/UBND-NC (cả đợt):")
+    assert "once" not in result.stdout
     assert str(docx) in line and str(xlsx) in line
     text = all_text(open_docx(docx))
     assert "XÃ TÂY TRÀ" in text and "Nguyễn Văn Minh" in text
@@ -78,10 +80,12 @@ def test_report_completeness_option(db: tuple[str, Expected], tmp_path: Path) ->
     _, expected = db
     args = ["report", "--directive", "1949/UBND-NC", "--period", "once"]
     assert tinbao(*args, "--out", str(tmp_path / "a")).exit_code == 0
-    plain = all_text(open_docx(tmp_path / "a" / "bao-cao_1949-UBND-NC_once.docx"))
+    [plain_file] = (tmp_path / "a").glob("bao-cao_*.docx")
+    plain = all_text(open_docx(plain_file))
     result = tinbao(*args, "--completeness", "--out", str(tmp_path / "b"))
     assert result.exit_code == 0, result.output
-    shown = all_text(open_docx(tmp_path / "b" / "bao-cao_1949-UBND-NC_once.docx"))
+    [shown_file] = (tmp_path / "b").glob("bao-cao_*.docx")
+    shown = all_text(open_docx(shown_file))
     for name in expected.missing:
         assert name not in plain and name in shown
     assert "Theo loại đơn vị" in shown and "Theo loại đơn vị" not in plain
@@ -94,7 +98,7 @@ def test_export_csv_one_row_per_filed_report(db: tuple[str, Expected], tmp_path:
     assert result.exit_code == 0, result.output
     filed = len(expected.on_time) + len(expected.late)
     assert result.stdout.strip().splitlines()[-1] == (
-        f"Đã xuất {filed} bản báo cáo của 1949/UBND-NC kỳ once ra {out}"
+        f"Đã xuất {filed} bản báo cáo của 1949/UBND-NC (cả đợt) ra {out}"
     )
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -102,7 +106,7 @@ def test_export_csv_one_row_per_filed_report(db: tuple[str, Expected], tmp_path:
     by_unit = {r["Đơn vị"]: r for r in rows}
     ong = by_unit["Thôn Trà Ong"]
     assert ong["Phiên bản"] == "2" and ong["Trạng thái"] == "Đã sửa"
-    assert ong["Loại đơn vị"] == "Thôn"
+    assert ong["Loại đơn vị"] == "Thôn" and ong["Kỳ báo cáo"] == "cả đợt"
     assert ong["Gửi lúc"] == "11/09/2025 10:00"  # local time
     assert ong["[Buổi tuyên truyền]"] == "3"
     assert ong["Khó khăn, hạn chế"].strip().startswith("địa bàn")
@@ -130,7 +134,46 @@ def test_bad_input_is_refused(db: tuple[str, Expected], tmp_path: Path) -> None:
         "report", "--directive", "1949/UBND-NC", "--period", "2025-09", "--out", str(tmp_path)
     )
     assert result.exit_code == 2
+    # The refusal says which periods this directive has, not just "invalid".
+    assert "Kỳ «2025-09» không hợp lệ cho văn bản 1949/UBND-NC (một lần)" in result.output
+    assert "chỉ có một kỳ: «once» (cả đợt)" in result.output
     assert _audit(db[0]) == []
+
+
+def _add_weekly() -> None:
+    added = tinbao(
+        *("directive", "add", "--number", "45/KH-UBND", "--issued", "01/09/2025"),
+        *("--issuer", "UBND xã Tây Trà", "--summary", "Báo cáo hằng tuần"),
+        *("--targets", "thôn", "--forms", "khong_phat_hien", "--recurrence", "weekly"),
+        *("--starts", "08/09/2025"),
+    )
+    assert added.exit_code == 0, added.output
+
+
+def test_period_forms_are_listed_and_a_day_names_its_week(
+    db: tuple[str, Expected], tmp_path: Path
+) -> None:
+    _add_weekly()
+    bad = tinbao("report", "--directive", "45/KH-UBND", "--period", "tuan 37", "--out", ".")
+    assert bad.exit_code == 2
+    assert "Kỳ «tuan 37» không hợp lệ cho văn bản 45/KH-UBND (hằng tuần)" in bad.output
+    assert "dạng 2025-W37 (tuần 37 năm 2025)" in bad.output and "Kỳ hiện tại: 20" in bad.output
+    impossible = tinbao(
+        "report", "--directive", "45/KH-UBND", "--period", "31/02/2025", "--out", "."
+    )
+    assert impossible.exit_code == 2
+    assert "Ngày 31/02/2025 không có trên lịch (tháng 2 năm 2025 có 28 ngày)" in impossible.output
+    # A day inside the week is as good as the week's key; the file says «tuần 37/2025».
+    out = tmp_path / "w"
+    by_day = tinbao(
+        "report", "--directive", "45/KH-UBND", "--period", "10/09/2025", "--out", str(out)
+    )
+    assert by_day.exit_code == 0, by_day.output
+    assert "(tuần 37/2025)" in by_day.stdout
+    assert (out / "bao-cao_45-KH-UBND_tuan-37-2025.docx").is_file()
+    assert _audit(db[0])[-1].details["period"] == "2025-W37"
+    once = tinbao("export", "--directive", "1949/UBND-NC", "--period", "cả đợt", "--out", "o.csv")
+    assert once.exit_code == 0, once.output
 
 
 def test_safe_filename_part() -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 from sqlmodel import col, select
 from typer.testing import CliRunner, Result
@@ -21,6 +24,7 @@ from storage.sample import SAMPLE_ROSTER
 from tests.roster.conftest import write_csv
 
 runner = CliRunner()
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
@@ -94,18 +98,28 @@ def test_template_and_export(db_path: Path, tmp_path: Path) -> None:
     assert last_line(result) == f"Đã xuất 32 người ra tệp {tmp_path / 'ds.xlsx'}"
     engine = make_engine(f"sqlite:///{db_path}")
     with transaction(engine) as s:
-        assert [a.action for a in s.exec(select(AuditLog)).all()] == ["roster.export"]
+        actions = [a.action for a in s.exec(select(AuditLog)).all()]
+    assert actions == ["sample.history", "roster.export"]
     engine.dispose()
 
 
 def test_seed_sample_twice(db_path: Path) -> None:
-    first = tinbao("seed-sample")
-    assert first.exit_code == 0
-    assert last_line(first) == (
-        "Đã nạp dữ liệu mẫu Xã Tây Trà: 32 người mới, 0 người cập nhật, 3 chỉ đạo mới."
-    )
-    assert last_line(tinbao("seed-sample")) == (
-        "Dữ liệu mẫu Xã Tây Trà đã có sẵn, không thay đổi gì."
+    with time_machine.travel(datetime(2025, 10, 22, 9, 0, tzinfo=TZ), tick=False):
+        first = tinbao("seed-sample")
+        assert first.exit_code == 0
+        filed = re.fullmatch(
+            r"Đã nạp dữ liệu mẫu Xã Tây Trà: 32 người mới, 0 người cập nhật, 3 chỉ đạo mới, "
+            r"(\d+) báo cáo mẫu của các tuần gần đây\.",
+            last_line(first),
+        )
+        assert filed is not None and int(filed[1]) > 50, last_line(first)
+        assert last_line(tinbao("seed-sample")) == (
+            "Dữ liệu mẫu Xã Tây Trà đã có sẵn, không thay đổi gì."
+        )
+    with time_machine.travel(datetime(2025, 11, 5, 9, 0, tzinfo=TZ), tick=False):
+        later = tinbao("seed-sample")  # two weeks on: the history grows, nothing else
+    assert re.search(
+        r"0 người mới, 0 người cập nhật, 0 chỉ đạo mới, [1-9]\d* báo cáo", last_line(later)
     )
 
 
@@ -248,6 +262,21 @@ def test_directive_report_fields(db_path: Path) -> None:
         ("--own-instruction-summary", "tăng cường", "thiếu số và ngày văn bản"),
         ("--recipient", " ; ", "Có một dòng Nơi nhận để trống."),
         ("--recipient", "x" * 201, "dài quá 200 ký tự"),
+        # Written the right way round but not on the calendar: say so, not "type dd/mm/yyyy".
+        (
+            "--issued",
+            "31/02/2025",
+            "Ở --issued: Ngày 31/02/2025 không có trên lịch (tháng 2 năm 2025 có 28 ngày).",
+        ),
+        ("--starts", "29/02/2026", "tháng 2 năm 2026 có 28 ngày"),
+        ("--unit-deadline", "05/13/2025", "không có tháng 13: tháng từ 1 đến 12"),
+        # A form nobody can fill in would make a directive nobody can report on.
+        (
+            "--forms",
+            "khong_phat_hien,ket_qua",
+            "Không có biểu mẫu «ket_qua». Các mã biểu mẫu dùng được: khong_phat_hien, "
+            "doi_tuong_kha_nghi, nhat_ky_tuan_tra, ket_qua_thuc_hien.",
+        ),
     ],
 )
 def test_directive_add_refuses_bad_input(
@@ -267,6 +296,18 @@ def test_directive_add_refuses_bad_input(
     result = tinbao("directive", "add", *[x for pair in options.items() for x in pair])
     assert result.exit_code == 1
     assert message in result.stderr
+    assert last_line(tinbao("directive", "list")) == "Có 0 chỉ đạo."  # nothing was saved
+
+
+def test_directive_add_help_lists_the_form_ids(db_path: Path) -> None:
+    shown = tinbao("directive", "add", "--help").stdout
+    for form_id in (
+        "khong_phat_hien",
+        "doi_tuong_kha_nghi",
+        "nhat_ky_tuan_tra",
+        "ket_qua_thuc_hien",
+    ):
+        assert form_id in shown
 
 
 PROVINCE_ORDER = [

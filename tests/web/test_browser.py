@@ -24,7 +24,7 @@ from bot.context import AppContext, open_context
 from bot.core.engine import Engine
 from bot.settings import load_settings
 from storage.db import transaction
-from storage.models import Attachment, Incident, IncidentEvent
+from storage.models import Attachment, AuditLog, Incident, IncidentEvent
 from storage.sample import seed_sample
 from tests.engine.harness import Clock
 from tests.fakes.server import FakeServer
@@ -209,3 +209,137 @@ def test_report_in_chat_then_police_act_on_dashboard(served: Served) -> None:
     with Session(served.ctx.engine) as s:
         events = s.exec(select(IncidentEvent).order_by(IncidentEvent.id)).all()  # type: ignore[arg-type]
     assert [(e.status, e.member_id) for e in events] == [("new", head.id), ("received", cop.id)]
+
+
+# --- phone widths: nothing wider than the screen, every control a thumb wide ------------------
+
+WIDTHS = (360, 412)  # a small Android phone, and the common 412 px one
+TOUCH_PX = 44
+#: Layout facts of the page now: horizontal overflow, controls smaller than a thumb, and where
+#: the completeness grid's current (last) column is on the screen.
+MEASURE = """() => {
+  const small = [];
+  const controls = 'a, button, select, input:not([type=hidden]), summary, label.chip, .choice';
+  for (const e of document.querySelectorAll(controls)) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.height < 44 || r.width < 44) {
+      small.push(`${e.tagName}.${e.className} «${(e.textContent || e.id).trim().slice(0, 30)}» `
+        + `${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+  }
+  const current = document.querySelector('#completeness thead th:last-child');
+  const box = current ? current.getBoundingClientRect() : null;
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    small: small,
+    current: box ? {left: box.left, right: box.right, text: current.textContent} : null,
+  };
+}"""
+NOW_IN_USE = datetime(2025, 10, 22, 2, 0, tzinfo=UTC)  # 09:00 Wednesday, week 43 of 2025
+
+
+@pytest.fixture
+def in_use(tmp_path: Path) -> Iterator[Served]:
+    """The playground on the sample commune with its recent history, at 09:00 22/10/2025."""
+    from handlers.sample_history import seed_sample_history
+
+    ctx = open_context(load_settings(data_dir=tmp_path / "data", _env_file=None))
+    with transaction(ctx.engine) as s:
+        seed_sample(s)
+        seed_sample_history(s, ctx.settings, NOW_IN_USE)
+    engine = Engine(ctx, clock=Clock(NOW_IN_USE))
+    with FakeServer(create_app(ctx, engine, local_mode=True), name="web") as server:
+        yield Served(ctx, server.url)
+    ctx.close()
+
+
+def assert_fits_a_phone(page: Any, what: str) -> dict[str, Any]:
+    facts: dict[str, Any] = page.evaluate(MEASURE)
+    assert facts["scrollWidth"] <= facts["innerWidth"], f"{what}: wider than the screen"
+    assert facts["small"] == [], f"{what}: touch targets under {TOUCH_PX} px"
+    return facts
+
+
+def test_phone_layout_and_summary_files_in_the_web_chat(in_use: Served, tmp_path: Path) -> None:
+    sync_playwright = _require_browser()
+    ARTIFACTS.mkdir(exist_ok=True)
+    head = member(in_use.ctx, "village_head", "village")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            for index, width in enumerate(WIDTHS):
+                clerk = member(in_use.ctx, "office_staff", "office", index)  # a fresh chat
+                context = browser.new_context(
+                    viewport={"width": width, "height": 780},
+                    device_scale_factor=2,
+                    is_mobile=True,
+                    has_touch=True,
+                    locale="vi-VN",
+                    accept_downloads=True,
+                )
+                page = context.new_page()
+                page.set_default_timeout(TIMEOUT_MS)
+                errors: list[str] = []
+                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+
+                # --- the dashboard: readable, the current week shown first ---------------
+                page.goto(f"{in_use.url}/dashboard")
+                facts = assert_fits_a_phone(page, f"dashboard at {width} px")
+                current = facts["current"]
+                assert current is not None and current["text"] == "W43"
+                assert current["left"] >= 0 and current["right"] <= width, current
+                assert page.locator("#completeness .cell.on_time").count() > 30  # in use
+                page.screenshot(path=str(ARTIFACTS / f"web-dashboard-{width}.png"), full_page=True)
+
+                # --- the chat: /summary lists the open directives, then draws the chart ----
+                page.goto(f"{in_use.url}/?member={clerk.id}")
+                chat = ChatPage(page)
+                chat.say("/summary")
+                assert "Có 2 văn bản đang cần báo cáo" in chat.last_text()
+                assert_fits_a_phone(page, f"chat at {width} px")
+                chat.tap("45/KH-UBND")
+                page.wait_for_selector("a.sent-file >> nth=1")
+                page.wait_for_function(
+                    "() => { const i = document.querySelector('img.sent-photo');"
+                    " return i && i.complete && i.naturalWidth > 0; }"
+                )
+                links = page.locator("a.sent-file")
+                assert "phu-luc_45-KH-UBND_tuan-43-2025.xlsx" in links.nth(1).inner_text()
+                assert_fits_a_phone(page, f"chat with report files at {width} px")
+                page.screenshot(path=str(ARTIFACTS / f"web-chat-summary-{width}.png"))
+                with page.expect_download() as download:
+                    links.nth(0).click()
+                saved = tmp_path / f"{width}.docx"
+                download.value.save_as(saved)
+                assert download.value.suggested_filename == "bao-cao_45-KH-UBND_tuan-43-2025.docx"
+                assert saved.read_bytes()[:2] == b"PK"
+
+                # --- a refused upload says why, in Vietnamese --------------------------
+                page.goto(f"{in_use.url}/?member={head.id}")
+                page.set_input_files(
+                    "#photo-input",
+                    files=[{"name": "ghi-chu.txt", "mimeType": "image/png", "buffer": b"abc"}],
+                )
+                toast = page.locator("#toast")
+                toast.wait_for(state="visible")
+                assert "Tệp này không phải ảnh" in toast.inner_text()
+                assert "not_an_image" not in toast.inner_text()
+
+                # --- no English pages, an icon in the tab -------------------------------
+                missing = page.goto(f"{in_use.url}/khong-co")
+                assert missing is not None and missing.status == 404
+                assert "Không có trang này" in page.inner_text("body")
+                assert_fits_a_phone(page, f"404 page at {width} px")
+                icon = page.request.get(f"{in_use.url}/favicon.ico")
+                assert icon.status == 200 and icon.headers["content-type"] == "image/x-icon"
+                assert errors == []
+                context.close()
+        finally:
+            browser.close()
+    with Session(in_use.ctx.engine) as s:
+        taken = [a for a in s.exec(select(AuditLog)).all() if a.details.get("via") == "web_chat"]
+    assert [a.action for a in taken] == ["report.docx", "report.docx"]  # one per width

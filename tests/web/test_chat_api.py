@@ -176,6 +176,11 @@ def test_photo_upload_refuses_what_is_not_an_image(local: WebClient, web_ctx: Ap
         headers={"X-CSRF-Token": local.csrf},
     )
     assert res.status_code == 415
+    # The page shows the message, never the code: a person cannot act on "not_an_image".
+    assert res.json() == {
+        "error": "not_an_image",
+        "message": "Tệp này không phải ảnh. Vui lòng chọn ảnh JPG, PNG, GIF, WEBP hoặc HEIC.",
+    }
     assert not (web_ctx.settings.attachments_dir / "web").exists()
 
 

@@ -20,9 +20,10 @@ from urllib.parse import quote
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bot.channels.web.errors import error_response
 from storage.enums import PROVINCE_ROLES, Role
 from storage.models import Member, Unit, WebAccount
 from storage.scope import Reach, reach_of
@@ -30,7 +31,7 @@ from storage.scope import Reach, reach_of
 DASHBOARD_ROLES = frozenset(
     {Role.OFFICE_STAFF.value, Role.LEADER.value, Role.ADMIN.value, *PROVINCE_ROLES}
 )
-PUBLIC_PREFIXES = ("/login", "/static/")
+PUBLIC_PREFIXES = ("/login", "/static/", "/favicon.ico")
 _SCOPE_KEY = "tinbao.viewer"
 
 
@@ -147,5 +148,4 @@ class LoginGate:
             return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
         if page:
             return self.forbidden_page(scope)
-        error = "login_required" if status == 401 else "forbidden"
-        return JSONResponse({"error": error}, status_code=status)
+        return error_response(scope, "login_required" if status == 401 else "forbidden", status)

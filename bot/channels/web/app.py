@@ -11,18 +11,21 @@ import ipaddress
 import secrets
 
 from starlette.applications import Starlette
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.routing import Mount
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.channels.web import chat, dashboard, login, pages
+from bot.channels.web import chat, chat_files, dashboard, login, pages
 from bot.channels.web.access import LoginGate
 from bot.channels.web.csrf import CsrfGuard
 from bot.channels.web.deps import STATIC, TEMPLATES, WebDeps
+from bot.channels.web.errors import error_response, http_error, server_error
 from bot.channels.web.session import CookieSigner, SignedCookieSessions
 from bot.context import AppContext
 from bot.core.engine import Engine
@@ -49,7 +52,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        static = scope["path"].startswith("/static/")
+        static = scope["path"].startswith("/static/") or scope["path"] == "/favicon.ico"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -61,6 +64,37 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class LoopbackHostsOnly:
+    """The playground answers only to the names in ``allowed`` (the Host header, port aside):
+    a web page whose own hostname resolves to 127.0.0.1 (DNS rebinding) is refused, in
+    Vietnamese."""
+
+    def __init__(self, app: ASGIApp, allowed: set[str]) -> None:
+        self.app = app
+        self.allowed = {name.lower() for name in allowed}
+
+    @staticmethod
+    def host_name(host: str) -> str:
+        """'127.0.0.1:8080' → '127.0.0.1'; '[::1]:8080' → '[::1]'."""
+        host = host.strip().lower()
+        if host.startswith("["):
+            return host.split("]", 1)[0] + "]"
+        return host.rsplit(":", 1)[0] if ":" in host else host
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            host = self.host_name(Headers(scope=scope).get("host", ""))
+            if host not in self.allowed:
+                await error_response(scope, "bad_host", 400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def favicon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico whatever the page says; without it every page logs a 404."""
+    return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon")
 
 
 def is_loopback(host: str) -> bool:
@@ -90,7 +124,7 @@ def create_app(ctx: AppContext, engine: Engine, *, local_mode: bool) -> Starlett
         # The playground trusts whoever reaches it, so it must be reached by a loopback name:
         # a web page whose own hostname resolves to 127.0.0.1 (DNS rebinding) is refused.
         names = {*LOOPBACK_NAMES, ctx.settings.web_host.strip().lower()}  # e.g. 127.0.0.2
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=sorted(names)))
+        middleware.append(Middleware(LoopbackHostsOnly, allowed=names))
     middleware += [
         Middleware(SignedCookieSessions, signer=CookieSigner(key)),
         Middleware(CsrfGuard),
@@ -105,11 +139,17 @@ def create_app(ctx: AppContext, engine: Engine, *, local_mode: bool) -> Starlett
     routes = [
         *pages.ROUTES,
         *chat.ROUTES,
+        *chat_files.ROUTES,
         *dashboard.ROUTES,
         *login.ROUTES,
+        Route("/favicon.ico", favicon, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=middleware)
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+    )
     # The engine's clock, so pages and the events they send agree on "now" (tests move it).
     app.state.deps = WebDeps(
         ctx=ctx,

@@ -21,11 +21,14 @@ from starlette.routing import Route
 
 from bot.channels.web import inbox
 from bot.channels.web.access import viewer
+from bot.channels.web.chat_files import may_receive_reports
 from bot.channels.web.deps import deps
+from bot.channels.web.errors import error_response
 from bot.channels.web.queries import active_member
 from bot.core.events import EventKind, InboundEvent
 from bot.text import small_int
 from storage.enums import Channel
+from storage.models import Member
 
 MAX_TEXT = 4000  # about a Telegram message; a report answer is far shorter
 MAX_DATA_BYTES = 64  # button data, as on Telegram
@@ -50,8 +53,8 @@ class BadRequest(Exception):
         self.status = status
 
 
-def _error(exc: BadRequest) -> JSONResponse:
-    return JSONResponse({"error": exc.error}, status_code=exc.status)
+def _error(request: Request, exc: BadRequest) -> Response:
+    return error_response(request.scope, exc.error, exc.status)
 
 
 async def _member_id(request: Request) -> int:
@@ -121,7 +124,7 @@ async def send_text(request: Request) -> Response:
         if len(text) > MAX_TEXT:
             raise BadRequest("text_too_long", 413)
     except BadRequest as exc:
-        return _error(exc)
+        return _error(request, exc)
     return await handle(request, make_event(member_id, key, EventKind.TEXT, request, text=text))
 
 
@@ -137,7 +140,7 @@ async def press(request: Request) -> Response:
         on_message = body.get("message_id")
         message_id = str(on_message) if isinstance(on_message, int) and on_message > 0 else None
     except BadRequest as exc:
-        return _error(exc)
+        return _error(request, exc)
     ev = make_event(
         member_id,
         key,
@@ -170,7 +173,7 @@ async def location(request: Request) -> Response:
         lat = _coordinate(body.get("lat"), 90.0)
         lon = _coordinate(body.get("lon"), 180.0)
     except BadRequest as exc:
-        return _error(exc)
+        return _error(request, exc)
     ev = make_event(member_id, key, EventKind.LOCATION, request, latitude=lat, longitude=lon)
     return await handle(request, ev)
 
@@ -217,7 +220,7 @@ async def photo(request: Request) -> Response:
         if suffix is None:
             raise BadRequest("not_an_image", 415)
     except BadRequest as exc:
-        return _error(exc)
+        return _error(request, exc)
     name = f"{member_id}-{key}{suffix}"
     folder = d.ctx.settings.attachments_dir / "web"
     path = await asyncio.to_thread(_store, folder, name, data)
@@ -230,12 +233,20 @@ async def messages(request: Request) -> Response:
         member_id = await _member_id(request)
         after = int(request.query_params.get("after", "0"))
     except BadRequest as exc:
-        return _error(exc)
+        return _error(request, exc)
     except ValueError:
-        return _error(BadRequest("bad_after"))
+        return _error(request, BadRequest("bad_after"))
     d = deps(request)
+    files = await d.read(lambda s: may_receive_reports(s.get(Member, member_id)))
     found = await asyncio.to_thread(
-        inbox.fetch, d.ctx.engine, str(member_id), max(after, 0), d.clock(), d.ctx.settings.tz
+        lambda: inbox.fetch(
+            d.ctx.engine,
+            str(member_id),
+            max(after, 0),
+            d.clock(),
+            d.ctx.settings.tz,
+            files=files,
+        )
     )
     return JSONResponse({"messages": [m.to_json() for m in found]})
 

@@ -14,8 +14,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers
-from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.channels.web.errors import error_response
 
 HEADER = "x-csrf-token"
 FIELD = "csrf"
@@ -63,13 +64,13 @@ class CsrfGuard:
         ):
             body, receive = await _buffer(receive)
             if body is None:
-                await PlainTextResponse("Form too large", 413)(scope, receive, send)
+                await error_response(scope, "too_large", 413)(scope, receive, send)
                 return
             fields = parse_qs(body.decode("latin-1"), max_num_fields=100)
             values = fields.get(FIELD)
             given = values[0] if values else None
         if not _matches(expected, given):
-            await PlainTextResponse("CSRF token missing or wrong", 403)(scope, receive, send)
+            await error_response(scope, "csrf", 403)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.channels.web import inbox
@@ -25,6 +25,7 @@ from bot.channels.web.chat import make_event
 from bot.channels.web.completeness import Grid, build_grid
 from bot.channels.web.deps import WebDeps, deps, page
 from bot.channels.web.downloads import MEDIA_TYPES, NotFound, build_download
+from bot.channels.web.errors import error_response
 from bot.channels.web.queries import (
     IncidentView,
     MemberView,
@@ -174,11 +175,11 @@ async def act_as(request: Request) -> Response:
     """Playground only: choose whose button presses the dashboard sends."""
     d = deps(request)
     if not d.local_mode:
-        return JSONResponse({"error": "forbidden"}, status_code=403)
+        return error_response(request.scope, "forbidden", 403)
     async with request.form(max_files=0, max_fields=5) as form:
         member_id = _int(form.get("member_id"))
     if member_id is None or await d.read(lambda s: active_member(s, member_id)) is None:
-        return JSONResponse({"error": "unknown_member"}, status_code=400)
+        return error_response(request.scope, "unknown_member", 400)
     request.session[_ACT_AS] = member_id
     return RedirectResponse("/dashboard#incidents", status_code=303)
 
@@ -194,7 +195,7 @@ async def change_status(request: Request) -> Response:
             key = str(uuid.uuid4())  # a form without one still works, just not deduped
     member_id = acting_member(request)
     if member_id is None or await d.read(lambda s: active_member(s, member_id)) is None:
-        return JSONResponse({"error": "no_actor"}, status_code=400)
+        return error_response(request.scope, "no_actor", 400)
     data = f"inc:{incident_id}:{status}"[:64]
     event = make_event(member_id, key, EventKind.BUTTON, request, data=data, callback_id=key)
     await asyncio.to_thread(d.engine.handle, event)
@@ -208,12 +209,12 @@ async def download(request: Request) -> Response:
     d = deps(request)
     kind: str = request.path_params["kind"]
     if kind not in MEDIA_TYPES:
-        return JSONResponse({"error": "not_found"}, status_code=404)
+        return error_response(request.scope, "not_found", 404)
     async with request.form(max_files=0, max_fields=5) as form:
         directive_id = _int(form.get("directive_id"))
         period_key = str(form.get("period") or "")[:32]
     if directive_id is None:
-        return JSONResponse({"error": "no_directive"}, status_code=400)
+        return error_response(request.scope, "no_directive", 400)
     member_id = acting_member(request)
     try:
         got = await asyncio.to_thread(
@@ -229,7 +230,7 @@ async def download(request: Request) -> Response:
             reach=viewer(request).reach,
         )
     except NotFound:
-        return JSONResponse({"error": "not_found"}, status_code=404)
+        return error_response(request.scope, "no_report", 404)
     return Response(
         got.content, media_type=got.media_type, headers={"Content-Disposition": got.disposition}
     )

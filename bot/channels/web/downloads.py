@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.settings import Settings
-from reports.bundle import safe_name
+from reports.bundle import report_stem
 from reports.scope import directive_period
 from storage.db import transaction
 from storage.models import AuditLog, Commune, Directive
@@ -49,7 +49,8 @@ class NotFound(Exception):
 
 
 def _filename(directive: Directive, period_key: str, kind: str) -> str:
-    return f"bao-cao-{safe_name(directive.number)}-{safe_name(period_key)}.{kind}"
+    prefix = "phu-luc" if kind == "xlsx" else "bao-cao"
+    return f"{prefix}_{report_stem(directive.number, period_key)}.{kind}"
 
 
 def _read(
@@ -115,16 +116,33 @@ def build_download(
         else:
             render_report(agg, meta, out)
         content = out.read_bytes()
+    details = {"directive_id": directive_id, "period": period_key}
+    record_download(
+        db, member_id, actor, kind, directive.number, details, now, directive.commune_id
+    )
+    return Download(_filename(directive, period_key, kind), MEDIA_TYPES[kind], content)
+
+
+def record_download(
+    db: Engine,
+    member_id: int | None,
+    actor: str,
+    kind: str,
+    target: str,
+    details: dict[str, object],
+    at: datetime,
+    commune_id: int | None,
+) -> None:
+    """Who took which report file, when: one audit row per download (``report.<kind>``)."""
     with transaction(db) as session:
         session.add(
             AuditLog(
                 member_id=member_id,
-                commune_id=directive.commune_id,
+                commune_id=commune_id,
                 actor=actor,
                 action=f"report.{kind}",
-                target=directive.number,
-                details={"directive_id": directive_id, "period": period_key},
-                at=now,
+                target=target,
+                details=details,
+                at=at,
             )
         )
-    return Download(_filename(directive, period_key, kind), MEDIA_TYPES[kind], content)

@@ -11,12 +11,14 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
+from bot.channels.web.chat_files import file_url
 from bot.core.events import Reply
 from bot.outbox.protocol import CALLBACK_ANSWER, COMMAND_MENU
 from bot.outbox.receipts import ALERT_KEY_PREFIX, alerts_delivered
@@ -40,6 +42,8 @@ class WebMessage:
     request: str | None
     urgent: bool
     replaces: int | None  # an earlier message this one redraws (a multi-choice toggle)
+    photo: str | None = None  # URL of a picture to show (the /summary chart)
+    document: dict[str, str] | None = None  # {"url", "name"} of a file to download
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +54,8 @@ class WebMessage:
             "request": self.request,
             "urgent": self.urgent,
             "replaces": self.replaces,
+            "photo": self.photo,
+            "document": self.document,
         }
 
 
@@ -71,8 +77,16 @@ def safe_html(text: str) -> str:
     )
 
 
-def _render(row: OutboxMessage) -> WebMessage:
+def _render(row: OutboxMessage, files: bool) -> WebMessage:
+    """``files``: the member may fetch the report files (else only the captions show)."""
     reply = Reply.from_payload(row.payload)
+    url = file_url(row.chat_id, row.id or 0)
+    photo = url if files and reply.photo_path else None
+    document = (
+        {"url": url, "name": Path(reply.document_path).name}
+        if files and reply.document_path
+        else None
+    )
     return WebMessage(
         id=row.id or 0,
         text=safe_html(reply.text),
@@ -81,11 +95,16 @@ def _render(row: OutboxMessage) -> WebMessage:
         request=reply.request.value if reply.request else None,
         urgent=reply.urgent,
         replaces=small_int(reply.edit_message_id or ""),
+        photo=photo,
+        document=document,
     )
 
 
-def fetch(db: Engine, chat_id: str, after: int, now: datetime, tz: ZoneInfo) -> list[WebMessage]:
-    """Messages for this web chat newer than ``after`` (the recent history when 0)."""
+def fetch(
+    db: Engine, chat_id: str, after: int, now: datetime, tz: ZoneInfo, *, files: bool = False
+) -> list[WebMessage]:
+    """Messages for this web chat newer than ``after`` (the recent history when 0); with
+    links to the files they carry when ``files`` (see :mod:`bot.channels.web.chat_files`)."""
     with transaction(db) as session:
         query = (
             select(OutboxMessage)
@@ -109,7 +128,7 @@ def fetch(db: Engine, chat_id: str, after: int, now: datetime, tz: ZoneInfo) -> 
             rows = list(reversed(newest))
         if rows:
             _mark_delivered(session, chat_id, rows[-1].id or 0, now, tz)
-        return [_render(row) for row in rows if row.kind not in _NOT_SHOWN]
+        return [_render(row, files) for row in rows if row.kind not in _NOT_SHOWN]
 
 
 def _mark_delivered(session: Any, chat_id: str, up_to: int, now: datetime, tz: ZoneInfo) -> None:

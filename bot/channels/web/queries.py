@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.core.directives import open_campaign
 from bot.messages import t
 from bot.outbox.recipients import member_chats
 from bot.text import fold
@@ -352,17 +353,9 @@ def current_directive(found: list[Directive], today: date) -> Directive | None:
     """What the office watches now: a one-off campaign still open (nearest deadline first),
     else the oldest recurring duty in force, else whatever starts next."""
     started = [d for d in found if d.starts_on <= today]
-    open_campaigns = [
-        d
-        for d in started
-        if d.recurrence == Recurrence.NONE
-        and (d.report_deadline or d.unit_deadline or d.starts_on) >= today
-    ]
-    if open_campaigns:
-        return min(
-            open_campaigns,
-            key=lambda d: (d.unit_deadline or d.report_deadline or d.starts_on, d.id or 0),
-        )
+    campaign = open_campaign(started, today)
+    if campaign is not None:
+        return campaign
     recurring = [d for d in started if d.recurrence != Recurrence.NONE]
     if recurring:
         return min(recurring, key=lambda d: d.id or 0)

@@ -112,6 +112,13 @@ def _check_semantics(path: Path, form: Form, lines: dict[tuple[Any, ...], int]) 
                 fail(("questions", i, "when"), "'includes' needs a multiple-choice question")
             if q.when.includes is not None and referenced.option(q.when.includes) is None:
                 fail(("questions", i, "when"), f"{target!r} has no option {q.when.includes!r}")
+        if q.after is not None:
+            earlier = form.questions[seen[q.after]] if q.after in seen else None
+            if earlier is None or earlier.type is not QuestionType.TIME:
+                fail(
+                    ("questions", i, "after"),
+                    f"'after' needs an earlier time question, not {q.after!r}",
+                )
         seen[q.id] = i
     if form.incident is not None:
         refs = [

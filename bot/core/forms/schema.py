@@ -21,6 +21,7 @@ class QuestionType(StrEnum):
     LONG_TEXT = "long_text"
     DATE = "date"
     TIME = "time"
+    PHONE = "phone"  # a Vietnamese phone number, normalised to 0xxxxxxxxx (bot.text)
     LOCATION = "location"
     MEDIA = "media"  # photos and voice notes, several, each stored as an attachment
 
@@ -81,6 +82,9 @@ class Question(_Strict):
     when: Condition | None = None
     figure: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,39}$")
     suggest_member_phone: bool = False  # offer the registered phone as a one-tap answer
+    after: str | None = Field(
+        default=None, description="A time question this one must come after (an end time)"
+    )
 
     @model_validator(mode="after")
     def _type_rules(self) -> Question:
@@ -99,6 +103,10 @@ class Question(_Strict):
             raise ValueError("only integer and yes/no questions can carry a figure")
         if self.max_length and self.type not in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
             raise ValueError("max_length is only for text questions")
+        if self.suggest_member_phone and self.type is not QuestionType.PHONE:
+            raise ValueError("suggest_member_phone is only for phone questions")
+        if self.after is not None and self.type is not QuestionType.TIME:
+            raise ValueError("after is only for time questions")
         return self
 
     @property
@@ -143,6 +151,19 @@ class Form(_Strict):
 
     def visible(self, question: Question, answers: dict[str, Any]) -> bool:
         return question.when is None or question.when.holds(answers)
+
+    def may_show(self, question: Question, answers: dict[str, Any]) -> bool:
+        """Visible, or not decided yet: its condition waits on a question not answered.
+
+        Counting these gives a total that only shrinks as answers come in ("câu 12/14",
+        never "câu 11/11" then "câu 12/14"): conditions name earlier questions only.
+        """
+        when = question.when
+        if when is None:
+            return True
+        if when.question in answers:
+            return when.holds(answers)
+        return self.may_show(self.question(when.question), answers)
 
     def next_question(self, answers: dict[str, Any], after: str | None = None) -> Question | None:
         """The first visible question after ``after`` (or from the start) not yet answered."""

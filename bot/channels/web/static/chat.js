@@ -57,7 +57,8 @@
         });
         if (res.status < 500) {
           const data = await res.json().catch(() => ({}));
-          if (!res.ok) showToast(words.textRefused + " (" + (data.error || res.status) + ")");
+          // The server says what went wrong in Vietnamese; a code is never shown to people.
+          if (!res.ok) showToast("⚠️ " + (data.message || words.textRefused));
           else if (data.toast) showToast(data.toast);
           fetchMessages();
           return data;
@@ -111,6 +112,23 @@
     text.className = "text";
     text.innerHTML = m.text;
     div.appendChild(text);
+    if (m.photo) {
+      const img = document.createElement("img");
+      img.className = "sent-photo";
+      img.src = m.photo;
+      img.alt = text.textContent;
+      img.loading = "lazy";
+      img.addEventListener("load", scrollDown);
+      div.appendChild(img);
+    }
+    if (m.document) {
+      const link = document.createElement("a");
+      link.className = "sent-file";
+      link.href = m.document.url;
+      link.setAttribute("download", m.document.name);
+      link.textContent = words.textDownload + " " + m.document.name;
+      div.appendChild(link);
+    }
     if (m.choices.length) {
       const box = document.createElement("div");
       box.className = "choices cols-" + m.columns;

@@ -13,6 +13,11 @@
       setTimeout(() => form.querySelectorAll("button").forEach((b) => { b.disabled = true; }), 0);
     });
   });
+  // The current period is the grid's last column: on a phone, show it first (the older
+  // weeks are a swipe to the left).
+  document.querySelectorAll(".grid-scroll").forEach((box) => {
+    box.scrollLeft = box.scrollWidth;
+  });
   const flash = document.getElementById("flash");
   if (flash) setTimeout(() => { flash.hidden = true; }, 6000);
 })();
