@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from bot.core.dialog import Dialog
 from bot.core.events import EventKind, Reply, RequestKind
-from bot.core.identity import find_member, register_by_code, register_by_contact
+from bot.core.identity import mark_reachable, register_by_code, register_by_contact
 from bot.core.turn import Turn
 from bot.messages import t
 from bot.text import fold, small_int
@@ -28,12 +28,11 @@ _CANCEL_WORDS = {"huy", "huy bo", "thoi"}
 def dispatch(turn: Turn) -> None:
     load_all()
     event = turn.event
-    found = find_member(turn.session, event)
+    found = turn.roster.member(event)
     if found is not None:
         turn.member, turn.unit = found
         if turn.member.unreachable:  # they blocked the bot once; writing again unblocks it
-            turn.member.unreachable = False
-            turn.session.add(turn.member)
+            mark_reachable(turn.session, turn.member)
     if not event.private_chat:
         if event.command is not None:
             turn.say(Reply(t("chat.group_not_supported")))

@@ -1,0 +1,73 @@
+"""A member's dialog row on one chat, loaded, locked and saved with plain SQL (no ORM).
+
+This runs for nearly every update, so it skips the ORM's identity map and unit of work: one
+``SELECT … FOR UPDATE`` to load and lock the row (PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
+already serialises writers), and one ``UPDATE`` when the dialog changed. A missing row is
+created with ``INSERT … ON CONFLICT DO NOTHING`` and selected again, so two workers creating
+the same chat's row at once both end up with the one row, in turn, instead of an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from storage.db import insert_ignoring_conflicts, table_of
+from storage.models import DialogSession
+
+_TABLE = table_of(DialogSession)
+_COLUMNS = ("form_id", "state", "step", "started_at", "updated_at", "reminded_at")
+_LOAD = (
+    select(_TABLE)
+    .where(_TABLE.c.member_id == bindparam("member_id"))
+    .where(_TABLE.c.channel == bindparam("channel"))
+    .where(_TABLE.c.chat_id == bindparam("chat_id"))
+    .with_for_update()
+)
+_SAVE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values({name: bindparam(name) for name in _COLUMNS})
+)
+
+
+@dataclass
+class DialogRow:
+    """The columns of :class:`storage.models.DialogSession`, as the dialog changes them."""
+
+    id: int
+    member_id: int
+    channel: str
+    chat_id: str
+    form_id: str | None
+    state: dict[str, Any]
+    step: int
+    started_at: datetime | None
+    updated_at: datetime
+    reminded_at: datetime | None
+    changed: bool = False  # set by whoever changes a column; :func:`save_dialog` writes it
+
+
+def lock_dialog(
+    conn: Connection, member_id: int, channel: str, chat_id: str, now: datetime
+) -> DialogRow:
+    """The member's dialog row on this chat, locked until the transaction ends; created
+    (empty) when missing."""
+    key = {"member_id": member_id, "channel": channel, "chat_id": chat_id}
+    found = conn.execute(_LOAD, key).mappings().first()
+    if found is None:
+        create = insert_ignoring_conflicts(_TABLE, conn.dialect.name, *key)
+        conn.execute(create, {**key, "state": {}, "step": 0, "updated_at": now})
+        found = conn.execute(_LOAD, key).mappings().one()
+    return DialogRow(**found)
+
+
+def save_dialog(conn: Connection, row: DialogRow) -> None:
+    """Write the row back if it changed (one ``UPDATE``)."""
+    if not row.changed:
+        return
+    conn.execute(_SAVE, {"row_id": row.id, **{name: getattr(row, name) for name in _COLUMNS}})
+    row.changed = False

@@ -1,0 +1,28 @@
+"""The processed-update claim: the first write of every update, and why a redelivery is a no-op.
+
+The claim is an ``INSERT … ON CONFLICT DO NOTHING`` of (channel, update key) inside the
+update's own transaction: it commits with the update's effects or not at all. A key already
+there — committed by an earlier delivery, or claimed earlier in the same batch — inserts
+nothing, and the update is skipped. On PostgreSQL a second worker claiming a key that another
+transaction holds uncommitted waits for that transaction, then sees the outcome.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from storage.db import insert_ignoring_conflicts, table_of
+from storage.models import ProcessedUpdate
+
+_TABLE = table_of(ProcessedUpdate)
+
+
+def claim_update(conn: Connection, channel: str, update_key: str, now: datetime) -> bool:
+    """Record the update as processed; False when it already was (a duplicate)."""
+    statement = insert_ignoring_conflicts(_TABLE, conn.dialect.name, "channel", "update_key")
+    result = conn.execute(
+        statement, {"channel": channel, "update_key": update_key, "processed_at": now}
+    )
+    return result.rowcount == 1
