@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Insert, Table, event
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, Table, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -86,19 +84,3 @@ def table_of(model: type[SQLModel]) -> Table:
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, Table)
     return table
-
-
-@cache
-def insert_ignoring_conflicts(table: Table, dialect: str, *unique_columns: str) -> Insert:
-    """``INSERT … ON CONFLICT (unique_columns) DO NOTHING`` for SQLite or PostgreSQL.
-
-    A row that would break the unique key is skipped without an error, so the transaction
-    (and, on PostgreSQL, every statement after it) stays usable: ``rowcount`` tells whether
-    the row went in (kept for INSERTs only when asked: ``preserve_rowcount``). Built once
-    per table and dialect; execute it with the values as parameters.
-    """
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement: Insert = module.insert(table).on_conflict_do_nothing(
-        index_elements=list(unique_columns)
-    )
-    return statement.execution_options(preserve_rowcount=True)

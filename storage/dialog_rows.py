@@ -15,19 +15,22 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from storage.db import insert_ignoring_conflicts, table_of
+from storage.db import table_of
 from storage.models import DialogSession
+from storage.prepared import Prepared, insert_ignoring_conflicts
 
 _TABLE = table_of(DialogSession)
+_KEY = ("member_id", "channel", "chat_id")
 _COLUMNS = ("form_id", "state", "step", "started_at", "updated_at", "reminded_at")
-_LOAD = (
+_LOAD = Prepared(
     select(_TABLE)
     .where(_TABLE.c.member_id == bindparam("member_id"))
     .where(_TABLE.c.channel == bindparam("channel"))
     .where(_TABLE.c.chat_id == bindparam("chat_id"))
     .with_for_update()
 )
-_SAVE = (
+_CREATE = insert_ignoring_conflicts(_TABLE, (*_KEY, "state", "step", "updated_at"), _KEY)
+_SAVE = Prepared(
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("row_id"))
     .values({name: bindparam(name) for name in _COLUMNS})
@@ -57,11 +60,11 @@ def lock_dialog(
     """The member's dialog row on this chat, locked until the transaction ends; created
     (empty) when missing."""
     key = {"member_id": member_id, "channel": channel, "chat_id": chat_id}
-    found = conn.execute(_LOAD, key).mappings().first()
+    found = _LOAD.first(conn, key)
     if found is None:
-        create = insert_ignoring_conflicts(_TABLE, conn.dialect.name, *key)
-        conn.execute(create, {**key, "state": {}, "step": 0, "updated_at": now})
-        found = conn.execute(_LOAD, key).mappings().one()
+        _CREATE.execute(conn, {**key, "state": {}, "step": 0, "updated_at": now})
+        found = _LOAD.first(conn, key)
+        assert found is not None, "the dialog row was neither found nor created"
     return DialogRow(**found)
 
 
@@ -69,5 +72,5 @@ def save_dialog(conn: Connection, row: DialogRow) -> None:
     """Write the row back if it changed (one ``UPDATE``)."""
     if not row.changed:
         return
-    conn.execute(_SAVE, {"row_id": row.id, **{name: getattr(row, name) for name in _COLUMNS}})
+    _SAVE.execute(conn, {"row_id": row.id, **{name: getattr(row, name) for name in _COLUMNS}})
     row.changed = False

@@ -11,12 +11,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.core.events import Outgoing
-from storage.db import insert_ignoring_conflicts, table_of
+from storage.db import table_of
 from storage.enums import OutboxStatus
 from storage.models import OutboxMessage
+from storage.prepared import insert_ignoring_conflicts
 from storage.types import utcnow
 
-_TABLE = table_of(OutboxMessage)
+_COLUMNS = (
+    "channel",
+    "chat_id",
+    "kind",
+    "payload",
+    "status",
+    "attempts",
+    "parts_sent",
+    "dedupe_key",
+    "next_attempt_at",
+    "created_at",
+)
+_INSERT = insert_ignoring_conflicts(table_of(OutboxMessage), _COLUMNS, unique=("dedupe_key",))
 
 
 def _row(outgoing: Outgoing) -> OutboxMessage:
@@ -64,11 +77,8 @@ def enqueue_many(conn: Connection, outgoing: Sequence[Outgoing]) -> None:
     the INSERT itself). A message whose ``dedupe_key`` is already in the table is skipped by
     ``ON CONFLICT DO NOTHING`` — no savepoint, no error to recover from.
     """
-    if not outgoing:
-        return
     now = utcnow()
-    statement = insert_ignoring_conflicts(_TABLE, conn.dialect.name, "dedupe_key")
-    conn.execute(statement, [_values(item, now) for item in outgoing])
+    _INSERT.execute_many(conn, [_values(item, now) for item in outgoing])
 
 
 def _values(item: Outgoing, now: datetime) -> dict[str, Any]:

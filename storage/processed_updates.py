@@ -13,16 +13,18 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from storage.db import insert_ignoring_conflicts, table_of
+from storage.db import table_of
 from storage.models import ProcessedUpdate
+from storage.prepared import insert_ignoring_conflicts
 
-_TABLE = table_of(ProcessedUpdate)
+_CLAIM = insert_ignoring_conflicts(
+    table_of(ProcessedUpdate),
+    columns=("channel", "update_key", "processed_at"),
+    unique=("channel", "update_key"),
+)
 
 
 def claim_update(conn: Connection, channel: str, update_key: str, now: datetime) -> bool:
     """Record the update as processed; False when it already was (a duplicate)."""
-    statement = insert_ignoring_conflicts(_TABLE, conn.dialect.name, "channel", "update_key")
-    result = conn.execute(
-        statement, {"channel": channel, "update_key": update_key, "processed_at": now}
-    )
-    return result.rowcount == 1
+    values = {"channel": channel, "update_key": update_key, "processed_at": now}
+    return _CLAIM.execute(conn, values) == 1

@@ -39,6 +39,7 @@ from bot.core.turn import Turn
 from bot.messages import t
 from storage.outbox import enqueue_many
 from storage.processed_updates import claim_update
+from storage.savepoints import begin_savepoint, release_savepoint, rollback_to_savepoint
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -179,11 +180,11 @@ class Engine:
                 if not savepoints:
                     self._handle_one(conn, roster, event, index, committed)
                     continue
-                savepoint = conn.begin_nested()
+                begin_savepoint(conn)
                 try:
                     self._handle_one(conn, roster, event, index, committed)
                 except Exception as exc:
-                    savepoint.rollback()
+                    rollback_to_savepoint(conn)
                     log.warning(
                         "update %s failed inside its batch (%s); it will be handled alone",
                         event.update_key,
@@ -192,7 +193,7 @@ class Engine:
                     committed.deferred.append(index)
                     held_back.add(chat)
                     continue
-                savepoint.commit()
+                release_savepoint(conn)
         return committed
 
     def _handle_one(

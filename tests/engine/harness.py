@@ -63,6 +63,13 @@ class Person:
     def send(self, event: InboundEvent) -> Outcome:
         return self.harness.engine.handle(event)
 
+    # Events not yet sent (for batches: ``harness.engine.handle_batch([...])``).
+    def text_event(self, text: str) -> InboundEvent:
+        return self._event(EventKind.TEXT, text=text)
+
+    def press_event(self, data: str) -> InboundEvent:
+        return self._event(EventKind.BUTTON, data=data, callback_id=f"cb{next(_ids)}")
+
     def text(self, text: str) -> Outcome:
         return self.send(self._event(EventKind.TEXT, text=text))
 
