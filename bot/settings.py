@@ -64,6 +64,7 @@ class Settings(BaseSettings):
 
     telegram_rate_per_second: float = Field(default=30.0, gt=0)
     zalo_rate_per_second: float = Field(default=10.0, gt=0)
+    chat_rate_per_second: float = Field(default=1.0, gt=0)
     outbox_max_attempts: int = Field(default=20, ge=1, le=100)
 
     log_level: str = "INFO"

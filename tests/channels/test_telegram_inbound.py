@@ -77,8 +77,14 @@ JSONISH = st.recursive(
         st.lists(inner, max_size=3)
         | st.dictionaries(
             st.sampled_from(
-                ["update_id", "message", "callback_query", "edited_message", "chat", "from", "id"]
-                + [
+                [
+                    "update_id",
+                    "message",
+                    "callback_query",
+                    "edited_message",
+                    "chat",
+                    "from",
+                    "id",
                     "text",
                     "data",
                     "photo",

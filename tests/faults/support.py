@@ -156,9 +156,16 @@ def bot_env(**settings: object) -> dict[str, str]:
 
 
 def webhook_worker(
-    workdir: Path, index: int, port: int, database_url: str, fake: FakeTelegram, secret: str
+    workdir: Path,
+    index: int,
+    port: int,
+    database_url: str,
+    fake: FakeTelegram,
+    secret: str,
+    **settings: object,
 ) -> BotProcess:
-    """A ``tinbao run`` serving the Telegram webhook on 127.0.0.1:``port`` (not yet started)."""
+    """A ``tinbao run`` serving the Telegram webhook on 127.0.0.1:``port`` (not yet started);
+    ``settings`` are further settings for it."""
     return BotProcess(
         bot_env(
             data_dir=workdir / f"data{index}",
@@ -171,6 +178,7 @@ def webhook_worker(
             webhook_port=port,
             web_port=free_port(),
             log_level="WARNING",
+            **settings,
         ),
         cwd=workdir,
         log=workdir / f"worker{index}.log",

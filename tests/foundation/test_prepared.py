@@ -60,8 +60,18 @@ def test_driver_errors_come_back_as_sqlalchemy_errors(engine: Engine) -> None:
 def test_many_rows_in_one_call_keep_their_order(engine: Engine) -> None:
     many = insert_ignoring_conflicts(
         _OUTBOX,
-        ("channel", "chat_id", "kind", "payload", "status", "attempts", "parts_sent")
-        + ("next_attempt_at", "created_at", "dedupe_key"),
+        (
+            "channel",
+            "chat_id",
+            "kind",
+            "payload",
+            "status",
+            "attempts",
+            "parts_sent",
+            "next_attempt_at",
+            "created_at",
+            "dedupe_key",
+        ),
         ("dedupe_key",),
     )
     rows = [
