@@ -35,6 +35,15 @@ def main() -> None:
         )
     )
 
+    from bench import batcher_latency
+
+    sections.append(
+        (
+            "Webhook batcher: latency of a lone update (in-process, SQLite)",
+            markdown_table(batcher_latency.run(repeats=repeats)),
+        )
+    )
+
     from bench import http_e2e
 
     users = int(os.environ.get("BENCH_E2E_USERS", "200"))
