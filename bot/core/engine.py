@@ -97,25 +97,31 @@ class Engine:
         a reminder round) runs, so an adapter can acknowledge the updates without waiting
         for it.
         """
-        outcomes: list[Outcome] = [Outcome.FAILED] * len(events)
         jobs: list[tuple[InboundEvent, AfterCommit]] = []
-        if len(events) == 1:
-            outcomes[0] = self._handle_alone(events[0], jobs)
-        else:
-            committed = self._commit_batch(events)
-            if committed is None:  # the batch itself kept failing: one by one, then
-                committed = _Committed(deferred=list(range(len(events))))
-            outcomes_by_index, jobs = committed.outcomes, committed.jobs
-            for index, outcome in outcomes_by_index.items():
-                outcomes[index] = outcome
-            for index in committed.deferred:
-                outcomes[index] = self._handle_alone(events[index], jobs)
+        outcomes = self._commit_all(events, jobs)
         if on_committed is not None:
             on_committed(outcomes)
         if jobs:
             for event, job in jobs:
                 self._run_after_commit(event, job)
             self._wake()
+        return outcomes
+
+    def _commit_all(
+        self, events: Sequence[InboundEvent], jobs: list[tuple[InboundEvent, AfterCommit]]
+    ) -> list[Outcome]:
+        """Every event committed (or marked failed); their follow-up work added to ``jobs``."""
+        if len(events) == 1:
+            return [self._handle_alone(events[0], jobs)]
+        outcomes: list[Outcome] = [Outcome.FAILED] * len(events)
+        committed = self._commit_batch(events) if events else _Committed()
+        if committed is None:  # the batch itself kept failing: one by one, then
+            committed = _Committed(deferred=list(range(len(events))))
+        for index, outcome in committed.outcomes.items():
+            outcomes[index] = outcome
+        jobs.extend(committed.jobs)
+        for index in committed.deferred:
+            outcomes[index] = self._handle_alone(events[index], jobs)
         return outcomes
 
     # --- transactions --------------------------------------------------------------------------

@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import event, insert
 from sqlmodel import Session, col, select
 
 import bot.core.engine as engine_module
@@ -143,8 +142,10 @@ def test_a_failing_update_is_rolled_back_alone_and_its_chat_waits(
 def test_an_update_that_failed_only_inside_the_batch_succeeds_alone(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    a, b = village_heads(harness, 2)
-    for person in (a, b):
+    """A real database error (PostgreSQL then refuses every statement until the savepoint is
+    rolled back): the batch goes on, and the update succeeds when handled again alone."""
+    a, b, c = village_heads(harness, 3)
+    for person in (a, b, c):
         start_results_form(person)
     racing = b.text_event("5")
     raised: list[str] = []
@@ -152,13 +153,19 @@ def test_an_update_that_failed_only_inside_the_batch_succeeds_alone(
     def conflict_once(turn: Turn) -> None:
         if turn.event.update_key == racing.update_key and not raised:
             raised.append(turn.event.update_key)
-            raise OperationalError("UPDATE dialogsession …", {}, Exception("deadlock detected"))
+            # As if another worker had just claimed the same update: a unique violation.
+            turn.conn.execute(
+                insert(ProcessedUpdate).values(
+                    channel="telegram", update_key=racing.update_key, processed_at=turn.now
+                )
+            )
 
     dispatch_with(monkeypatch, conflict_once)
-    outcomes = harness.engine.handle_batch([a.text_event("1"), racing])
+    outcomes = harness.engine.handle_batch([a.text_event("1"), racing, c.text_event("7")])
 
-    assert raised and outcomes == [Outcome.HANDLED, Outcome.HANDLED]
+    assert raised and outcomes == [Outcome.HANDLED] * 3
     assert dialog_row(harness, b).state["answers"] == {"buoi_tuyen_truyen": 5}
+    assert dialog_row(harness, c).state["answers"] == {"buoi_tuyen_truyen": 7}
     assert t("chat.error") not in message_texts(harness, b)
 
 
