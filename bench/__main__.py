@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.report import markdown_table
+from bench.report import markdown_table, repeats
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -25,12 +25,12 @@ def main() -> None:
 
     from bench import dialog_throughput
 
-    repeats = int(os.environ.get("BENCH_REPEATS", "3"))
-    rows = dialog_throughput.run(int(os.environ.get("BENCH_DIALOGS", "300")), repeats=repeats)
+    rounds = repeats()
+    rows = dialog_throughput.run(int(os.environ.get("BENCH_DIALOGS", "300")), rounds=rounds)
     sections.append(
         (
             "Dialog throughput per process (same six-question form, same updates; "
-            f"medians of {repeats} rounds)",
+            f"medians of {rounds} rounds)",
             markdown_table(rows),
         )
     )
@@ -40,7 +40,7 @@ def main() -> None:
     sections.append(
         (
             "Webhook batcher: latency of a lone update (in-process, SQLite)",
-            markdown_table(batcher_latency.run(repeats=repeats)),
+            markdown_table(batcher_latency.run(rounds=rounds)),
         )
     )
 
@@ -50,8 +50,8 @@ def main() -> None:
     sections.append(
         (
             f"End to end over HTTP: webhook in, replies delivered to the fake Bot API "
-            f"({users} dialogs; medians of {repeats} rounds)",
-            markdown_table(http_e2e.run(users, repeats=repeats)),
+            f"({users} dialogs; medians of {rounds} rounds)",
+            markdown_table(http_e2e.run(users, rounds=rounds)),
         )
     )
 

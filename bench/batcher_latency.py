@@ -12,14 +12,13 @@ medians of ``BENCH_REPEATS`` rounds.
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import time
 from typing import Any
 
 from bench.dialog_throughput import FORM, database, seed
 from bench.ptb_conversation import raw_updates
-from bench.report import markdown_table
+from bench.report import markdown_table, percentile, repeats
 from bot.channels.batcher import Batcher
 from bot.channels.telegram_inbound import to_event
 from bot.core.engine import Engine, Outcome
@@ -46,27 +45,25 @@ async def _one_by_one(updates: list[dict[str, Any]], batched: bool) -> list[floa
     return latencies
 
 
-def run(dialogs: int = 50, repeats: int = 3) -> list[dict[str, Any]]:
+def run(dialogs: int = 50, rounds: int = 3) -> list[dict[str, Any]]:
     updates = raw_updates(dialogs)
-    rounds: dict[str, list[list[float]]] = {"to_thread(engine.handle)": [], "Batcher.submit": []}
-    for _ in range(repeats):
-        rounds["to_thread(engine.handle)"].append(asyncio.run(_one_by_one(updates, False)))
-        rounds["Batcher.submit"].append(asyncio.run(_one_by_one(updates, True)))
+    runs_of: dict[str, list[list[float]]] = {"to_thread(engine.handle)": [], "Batcher.submit": []}
+    for _ in range(rounds):
+        runs_of["to_thread(engine.handle)"].append(asyncio.run(_one_by_one(updates, False)))
+        runs_of["Batcher.submit"].append(asyncio.run(_one_by_one(updates, True)))
     rows = []
-    for name, runs in rounds.items():
+    for name, runs in runs_of.items():
         rows.append(
             {
                 "lone updates via": name,
                 "updates": len(updates),
-                "rounds": repeats,
-                "p50_ms": round(statistics.median(statistics.median(r) for r in runs) * 1000, 3),
-                "p99_ms": round(
-                    statistics.median(sorted(r)[int(len(r) * 0.99)] for r in runs) * 1000, 3
-                ),
+                "rounds": rounds,
+                "p50_ms": round(statistics.median(percentile(r, 0.5) for r in runs) * 1000, 3),
+                "p99_ms": round(statistics.median(percentile(r, 0.99) for r in runs) * 1000, 3),
             }
         )
     return rows
 
 
 if __name__ == "__main__":
-    print(markdown_table(run(repeats=int(os.environ.get("BENCH_REPEATS", "3")))))
+    print(markdown_table(run(rounds=repeats())))

@@ -38,6 +38,7 @@ from telegram.ext import Application
 
 from bench.pg import DEFAULT_PG_URL, fresh_schema, postgres_available
 from bench.ptb_conversation import STEPS, InProcessRequest, conversation, raw_updates
+from bench.report import markdown_table, percentile, repeats
 from bot.channels.telegram_inbound import to_event
 from bot.context import AppContext, open_context
 from bot.core.engine import Engine, Outcome
@@ -146,10 +147,6 @@ def database(kind: str, pg_url: str | None) -> Iterator[AppContext]:
 
 
 # --- the table -------------------------------------------------------------------------------
-def _percentile(ordered: list[float], share: float) -> float:
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
-
-
 def summarise(
     name: str, rounds: list[Measured], baselines: list[Measured] | None
 ) -> dict[str, Any]:
@@ -157,7 +154,7 @@ def summarise(
     shared VM than wall time); the rate's spread says how noisy the rounds were."""
     rates = [len(m.latencies) / m.wall for m in rounds]
     p50s = [statistics.median(m.latencies) for m in rounds]
-    p99s = [_percentile(sorted(m.latencies), 0.99) for m in rounds]
+    p99s = [percentile(m.latencies, 0.99) for m in rounds]
     cpus = [m.cpu / len(m.latencies) for m in rounds]
     row: dict[str, Any] = {
         "variant": name,
@@ -181,7 +178,7 @@ def summarise(
 
 
 def run(
-    dialogs: int = 300, pg_url: str | None = DEFAULT_PG_URL, repeats: int = 3
+    dialogs: int = 300, pg_url: str | None = DEFAULT_PG_URL, rounds: int = 3
 ) -> list[dict[str, Any]]:
     updates = raw_updates(dialogs)
     kinds = ["sqlite"] + (["postgres"] if pg_url and postgres_available(pg_url) else [])
@@ -198,23 +195,14 @@ def run(
             variants[f"Tin Báo engine, {label} (durable), batch {size}"] = one
     baselines: list[Measured] = []
     results: dict[str, list[Measured]] = {name: [] for name in variants}
-    for _ in range(repeats):  # rounds interleaved: a noisy minute hits every variant alike
+    for _ in range(rounds):  # rounds interleaved: a noisy minute hits every variant alike
         baselines.append(run_baseline(updates))
         for name, measure in variants.items():
             results[name].append(measure())
     rows = [summarise("PTB ConversationHandler (memory)", baselines, None)]
-    rows += [summarise(name, rounds, baselines) for name, rounds in results.items()]
+    rows += [summarise(name, measured, baselines) for name, measured in results.items()]
     return rows
 
 
 if __name__ == "__main__":
-    from bench.report import markdown_table
-
-    print(
-        markdown_table(
-            run(
-                int(os.environ.get("BENCH_DIALOGS", "300")),
-                repeats=int(os.environ.get("BENCH_REPEATS", "3")),
-            )
-        )
-    )
+    print(markdown_table(run(int(os.environ.get("BENCH_DIALOGS", "300")), rounds=repeats())))

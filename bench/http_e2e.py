@@ -42,7 +42,7 @@ from sqlalchemy import Engine, text
 from bench.dialog_throughput import FORM, seed
 from bench.pg import DEFAULT_PG_URL, fresh_schema, postgres_available
 from bench.ptb_conversation import STEPS, raw_updates
-from bench.report import markdown_table
+from bench.report import markdown_table, percentile, repeats
 from bot.context import AppContext
 from bot.settings import load_settings
 from tests.fakes import FakeTelegram
@@ -181,6 +181,10 @@ def _all_sent(db: Engine, updates: int) -> bool:
     return int(processed) >= updates and int(unsent) == 0
 
 
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
 def _row(name: str, runs: list[Run], updates: int, base: list[Run] | None) -> dict[str, Any]:
     rates = [updates / r.seconds for r in runs]
     row: dict[str, Any] = {
@@ -189,14 +193,8 @@ def _row(name: str, runs: list[Run], updates: int, base: list[Run] | None) -> di
         "rounds": len(runs),
         "updates_per_s": round(statistics.median(rates), 1),
         "rate_spread": f"{min(rates):.0f}–{max(rates):.0f}",
-        "request_p50_ms": round(
-            statistics.median(statistics.median(r.latencies) for r in runs) * 1000, 2
-        ),
-        "request_p99_ms": round(
-            statistics.median(sorted(r.latencies)[int(len(r.latencies) * 0.99)] for r in runs)
-            * 1000,
-            2,
-        ),
+        "request_p50_ms": _ms(statistics.median(percentile(r.latencies, 0.5) for r in runs)),
+        "request_p99_ms": _ms(statistics.median(percentile(r.latencies, 0.99) for r in runs)),
         "errors": sum(r.errors for r in runs),
     }
     if base is None:
@@ -208,7 +206,7 @@ def _row(name: str, runs: list[Run], updates: int, base: list[Run] | None) -> di
 
 
 def run(
-    users: int = 200, pg_url: str | None = DEFAULT_PG_URL, repeats: int = 3
+    users: int = 200, pg_url: str | None = DEFAULT_PG_URL, rounds: int = 3
 ) -> list[dict[str, Any]]:
     updates = raw_updates(users)
     with FakeTelegram() as fake, tempfile.TemporaryDirectory() as tmp:
@@ -217,7 +215,7 @@ def run(
         ptb: list[Run] = []
         lite: list[Run] = []
         pg: list[Run] = []
-        for round_no in range(repeats):
+        for round_no in range(rounds):
             ptb.append(run_ptb(fake, updates, workdir))
             db = workdir / f"lite{round_no}" / "tinbao.db"
             lite.append(run_ours(fake, updates, f"sqlite:///{db}", workdir))
@@ -233,11 +231,4 @@ def run(
 
 
 if __name__ == "__main__":
-    print(
-        markdown_table(
-            run(
-                int(os.environ.get("BENCH_E2E_USERS", "200")),
-                repeats=int(os.environ.get("BENCH_REPEATS", "3")),
-            )
-        )
-    )
+    print(markdown_table(run(int(os.environ.get("BENCH_E2E_USERS", "200")), rounds=repeats())))

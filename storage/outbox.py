@@ -17,7 +17,8 @@ from storage.models import OutboxMessage
 from storage.prepared import insert_ignoring_conflicts
 from storage.types import utcnow
 
-_COLUMNS = (
+#: The columns :func:`enqueue_many` writes (the rest keep their defaults).
+COLUMNS = (
     "channel",
     "chat_id",
     "kind",
@@ -29,7 +30,7 @@ _COLUMNS = (
     "next_attempt_at",
     "created_at",
 )
-_INSERT = insert_ignoring_conflicts(table_of(OutboxMessage), _COLUMNS, unique=("dedupe_key",))
+_INSERT = insert_ignoring_conflicts(table_of(OutboxMessage), COLUMNS, unique=("dedupe_key",))
 
 
 def _row(outgoing: Outgoing) -> OutboxMessage:

@@ -6,7 +6,7 @@ from bench import http_e2e
 
 
 def test_both_servers_answer_every_update_over_http() -> None:
-    rows = http_e2e.run(users=4, pg_url=None, repeats=1)
+    rows = http_e2e.run(users=4, pg_url=None, rounds=1)
     assert [row["variant"] for row in rows] == [
         "PTB Application + Starlette webhook (memory)",
         "Tin Báo tinbao run webhook, SQLite, 1 worker",

@@ -181,12 +181,16 @@ class Harness:
             rows = s.exec(query.order_by(col(Member.id))).all()
         return [m for m, u in rows if role in m.roles and unit_kind in (None, u.kind)]
 
-    def link(self, member: Member, user_id: str, channel: str = "telegram") -> Person:
-        """Register ``member`` through the real flow: an invite code sent to the bot."""
+    def invite_code(self, member: Member) -> str:
+        """A fresh single-use invite code for ``member``."""
         with transaction(self.db) as s:
             fresh = s.get(Member, member.id)
             assert fresh is not None
-            code = issue_codes(s, [fresh])[0].code
+            return issue_codes(s, [fresh])[0].code
+
+    def link(self, member: Member, user_id: str, channel: str = "telegram") -> Person:
+        """Register ``member`` through the real flow: an invite code sent to the bot."""
+        code = self.invite_code(member)
         person = Person(self, user_id, channel=channel)
         person.text(f"/start {code}")
         person.replies()

@@ -6,7 +6,7 @@ from bench import batcher_latency, dialog_throughput
 
 
 def test_dialog_throughput_runs_every_variant_and_finishes_every_dialog() -> None:
-    rows = dialog_throughput.run(dialogs=3, pg_url=None, repeats=1)
+    rows = dialog_throughput.run(dialogs=3, pg_url=None, rounds=1)
     assert [row["variant"] for row in rows] == [
         "PTB ConversationHandler (memory)",
         "Tin Báo engine, SQLite (durable), batch 1",
@@ -17,7 +17,7 @@ def test_dialog_throughput_runs_every_variant_and_finishes_every_dialog() -> Non
 
 
 def test_batcher_latency_compares_both_ways() -> None:
-    rows = batcher_latency.run(dialogs=2, repeats=1)
+    rows = batcher_latency.run(dialogs=2, rounds=1)
     assert [row["lone updates via"] for row in rows] == [
         "to_thread(engine.handle)",
         "Batcher.submit",

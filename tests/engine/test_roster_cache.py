@@ -16,7 +16,6 @@ from bot.core.roster_cache import CachedRowError
 from bot.messages import t
 from storage.cache_version import read_cache_version
 from storage.db import transaction
-from storage.invites import issue_codes
 from storage.models import DialogSession, Directive, Member, OutboxMessage, Unit
 from tests.engine.harness import Harness, Person
 
@@ -109,10 +108,7 @@ def test_someone_who_registers_mid_batch_is_a_member_for_the_rest_of_it(
     harness: Harness,
 ) -> None:
     member = harness.members_with_role("village_head", "village")[1]
-    with transaction(harness.db) as s:
-        fresh = s.get(Member, member.id)
-        assert fresh is not None
-        code = issue_codes(s, [fresh])[0].code
+    code = harness.invite_code(member)
     newcomer = Person(harness, "4003")
     outcomes = harness.engine.handle_batch(
         [newcomer.text_event(f"/start {code}"), newcomer.text_event("xin chào")]
@@ -153,10 +149,7 @@ def test_a_roster_change_inside_a_batch_is_seen_by_its_later_updates(harness: Ha
     member, old_phone = police(harness)
     old_phone.text("/baocao")  # cached under the old account
     old_phone.replies()
-    with transaction(harness.db) as s:
-        fresh = s.get(Member, member.id)
-        assert fresh is not None
-        code = issue_codes(s, [fresh])[0].code
+    code = harness.invite_code(member)
     new_phone = Person(harness, "4009")
     outcomes = harness.engine.handle_batch(
         [new_phone.text_event(f"/start {code}"), old_phone.text_event("/baocao")]

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from storage.db import table_of
 from storage.models import OutboxMessage, ProcessedUpdate
+from storage.outbox import COLUMNS
 from storage.prepared import Prepared, insert_ignoring_conflicts
 
 _OUTBOX = table_of(OutboxMessage)
@@ -18,10 +19,7 @@ WHEN = datetime(2025, 9, 10, 2, 0, 0, 123456, tzinfo=UTC)
 
 
 def test_json_and_utc_timestamps_round_trip_like_the_orm(engine: Engine) -> None:
-    columns = ("channel", "chat_id", "kind", "payload", "status", "attempts", "parts_sent")
-    write = insert_ignoring_conflicts(
-        _OUTBOX, (*columns, "dedupe_key", "next_attempt_at", "created_at"), ("dedupe_key",)
-    )
+    write = insert_ignoring_conflicts(_OUTBOX, COLUMNS, ("dedupe_key",))
     payload = {"text": "Chào <b>bà</b> 🌾", "choices": [{"n": 1}], "urgent": True}
     row = dict(
         channel="telegram", chat_id="1", kind="message", payload=payload, status="queued",
@@ -58,22 +56,7 @@ def test_driver_errors_come_back_as_sqlalchemy_errors(engine: Engine) -> None:
 
 
 def test_many_rows_in_one_call_keep_their_order(engine: Engine) -> None:
-    many = insert_ignoring_conflicts(
-        _OUTBOX,
-        (
-            "channel",
-            "chat_id",
-            "kind",
-            "payload",
-            "status",
-            "attempts",
-            "parts_sent",
-            "next_attempt_at",
-            "created_at",
-            "dedupe_key",
-        ),
-        ("dedupe_key",),
-    )
+    many = insert_ignoring_conflicts(_OUTBOX, COLUMNS, ("dedupe_key",))
     rows = [
         dict(channel="web", chat_id="9", kind="message", payload={"text": str(i)}, status="queued",
              attempts=0, parts_sent=0, next_attempt_at=WHEN, created_at=WHEN, dedupe_key=None)
