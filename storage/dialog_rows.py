@@ -2,7 +2,9 @@
 
 This runs for nearly every update, so it skips the ORM's identity map and unit of work: one
 ``SELECT … FOR UPDATE`` to load and lock the row (PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
-already serialises writers), and one ``UPDATE`` when the dialog changed. A missing row is
+already serialises writers), and one ``UPDATE`` when the dialog changed. The engine sends
+the load together with the update's claim, and the save with its replies
+(:func:`storage.prepared.pipeline`). A missing row is
 created with ``INSERT … ON CONFLICT DO NOTHING`` and selected again, so two workers creating
 the same chat's row at once both end up with the one row, in turn, instead of an error.
 """
@@ -17,7 +19,7 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from storage.db import table_of
 from storage.models import DialogSession
-from storage.prepared import Prepared, insert_ignoring_conflicts
+from storage.prepared import Pending, Prepared, insert_ignoring_conflicts
 
 _TABLE = table_of(DialogSession)
 _KEY = ("member_id", "channel", "chat_id")
@@ -54,6 +56,17 @@ class DialogRow:
     changed: bool = False  # set by whoever changes a column; :func:`save_dialog` writes it
 
 
+def send_dialog_lock(conn: Connection, member_id: int, channel: str, chat_id: str) -> Pending:
+    """Load and lock the row if it exists (may go in a :func:`storage.prepared.pipeline`);
+    :func:`locked_dialog` reads it."""
+    return _LOAD.send(conn, {"member_id": member_id, "channel": channel, "chat_id": chat_id})
+
+
+def locked_dialog(sent: Pending) -> DialogRow | None:
+    found = sent.first()
+    return DialogRow(**found) if found is not None else None
+
+
 def lock_dialog(
     conn: Connection, member_id: int, channel: str, chat_id: str, now: datetime
 ) -> DialogRow:
@@ -69,8 +82,8 @@ def lock_dialog(
 
 
 def save_dialog(conn: Connection, row: DialogRow) -> None:
-    """Write the row back if it changed (one ``UPDATE``)."""
+    """Write the row back if it changed (one ``UPDATE``; may go in a pipeline)."""
     if not row.changed:
         return
-    _SAVE.execute(conn, {"row_id": row.id, **{name: getattr(row, name) for name in _COLUMNS}})
+    _SAVE.run(conn, {"row_id": row.id, **{name: getattr(row, name) for name in _COLUMNS}})
     row.changed = False

@@ -17,7 +17,8 @@ compiled SQL does not depend on which values are given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,34 +54,27 @@ class Prepared:
 
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> int:
         """Run it once; the number of rows it changed."""
-        compiled = self._compile(conn.dialect)
-        cursor = self._run(conn, compiled, [params], many=False)
-        try:
-            return int(cursor.rowcount)
-        finally:
-            cursor.close()
+        return self.send(conn, params).rowcount()
+
+    def first(self, conn: Connection, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The first row of a query, as ``{column name: value}``, or None."""
+        return self.send(conn, params).first()
+
+    def run(self, conn: Connection, params: Mapping[str, Any]) -> None:
+        """Run it once, wanting no result (so it may go in a :func:`pipeline`)."""
+        self.send(conn, params).close()
 
     def execute_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Run it once per parameter set, in order, in one driver call."""
+        """Run it once per parameter set, in order, in one driver call (pipeline-safe)."""
         if rows:
             # One row: a plain execute (psycopg's executemany costs ~2 round trips' worth).
             many = len(rows) > 1
             self._run(conn, self._compile(conn.dialect), rows, many=many).close()
 
-    def first(self, conn: Connection, params: Mapping[str, Any]) -> dict[str, Any] | None:
-        """The first row of a query, as ``{column name: value}``, or None."""
+    def send(self, conn: Connection, params: Mapping[str, Any]) -> Pending:
+        """Run it — inside a :func:`pipeline`, only queue it; read the result afterwards."""
         compiled = self._compile(conn.dialect)
-        cursor = self._run(conn, compiled, [params], many=False)
-        try:
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-        if row is None:
-            return None
-        return {
-            name: (convert(value) if convert is not None else value)
-            for (name, convert), value in zip(compiled.columns, row, strict=True)
-        }
+        return Pending(self._run(conn, compiled, [params], many=False), compiled)
 
     # --- inside ---------------------------------------------------------------------------------
     def _compile(self, dialect: Dialect) -> _Compiled:
@@ -114,6 +108,59 @@ class Prepared:
                 ismulti=many,
             ) from exc
         return cursor
+
+
+class Pending:
+    """A statement sent; its result is read once (after the pipeline it went in, if any)."""
+
+    def __init__(self, cursor: Any, compiled: _Compiled) -> None:
+        self._cursor = cursor
+        self._compiled = compiled
+
+    def rowcount(self) -> int:
+        try:
+            return int(self._cursor.rowcount)
+        finally:
+            self.close()
+
+    def first(self) -> dict[str, Any] | None:
+        try:
+            row = self._cursor.fetchone()
+        finally:
+            self.close()
+        if row is None:
+            return None
+        return {
+            name: (convert(value) if convert is not None else value)
+            for (name, convert), value in zip(self._compiled.columns, row, strict=True)
+        }
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+@contextmanager
+def pipeline(conn: Connection) -> Iterator[None]:
+    """Statements sent inside the block travel to PostgreSQL together — one round trip
+    instead of one each — and run in order; their results (:class:`Pending`) are read
+    after the block, and the first error is raised as it ends. On SQLite, which has no
+    round trips, statements simply run at once.
+
+    Only :class:`Prepared` statements that want no result before the block ends belong
+    inside; an ORM query would wait for its result and gain nothing.
+    """
+    dbapi = conn.connection.dbapi_connection
+    enter = getattr(dbapi, "pipeline", None) if conn.dialect.name == "postgresql" else None
+    if enter is None:
+        yield
+        return
+    try:
+        with enter():
+            yield
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(
+            "(pipeline)", None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+        ) from exc
 
 
 def insert_ignoring_conflicts(

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from storage.db import table_of
 from storage.models import ProcessedUpdate
-from storage.prepared import insert_ignoring_conflicts
+from storage.prepared import Pending, insert_ignoring_conflicts
 
 _CLAIM = insert_ignoring_conflicts(
     table_of(ProcessedUpdate),
@@ -24,7 +24,17 @@ _CLAIM = insert_ignoring_conflicts(
 )
 
 
+def send_claim(conn: Connection, channel: str, update_key: str, now: datetime) -> Pending:
+    """Record the update as processed (may go in a :func:`storage.prepared.pipeline`);
+    :func:`claimed` then tells whether it was new."""
+    return _CLAIM.send(conn, {"channel": channel, "update_key": update_key, "processed_at": now})
+
+
+def claimed(sent: Pending) -> bool:
+    """False when the update was already processed (a duplicate)."""
+    return sent.rowcount() == 1
+
+
 def claim_update(conn: Connection, channel: str, update_key: str, now: datetime) -> bool:
     """Record the update as processed; False when it already was (a duplicate)."""
-    values = {"channel": channel, "update_key": update_key, "processed_at": now}
-    return _CLAIM.execute(conn, values) == 1
+    return claimed(send_claim(conn, channel, update_key, now))

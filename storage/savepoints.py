@@ -19,15 +19,17 @@ _ROLLBACK = Prepared(text(f"ROLLBACK TO SAVEPOINT {_NAME}"))
 
 
 def begin_savepoint(conn: Connection) -> None:
-    _BEGIN.execute(conn, {})
+    """Open the update's savepoint (may go in a :func:`storage.prepared.pipeline`)."""
+    _BEGIN.run(conn, {})
 
 
 def release_savepoint(conn: Connection) -> None:
-    """Keep what was done since :func:`begin_savepoint` (it commits with the transaction)."""
-    _RELEASE.execute(conn, {})
+    """Keep what was done since :func:`begin_savepoint` (it commits with the transaction);
+    may go in a pipeline."""
+    _RELEASE.run(conn, {})
 
 
 def rollback_to_savepoint(conn: Connection) -> None:
     """Undo everything since :func:`begin_savepoint`; the transaction goes on."""
-    _ROLLBACK.execute(conn, {})
-    _RELEASE.execute(conn, {})  # ROLLBACK TO keeps the savepoint; drop it
+    _ROLLBACK.run(conn, {})
+    _RELEASE.run(conn, {})  # ROLLBACK TO keeps the savepoint; drop it

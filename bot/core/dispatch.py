@@ -26,13 +26,12 @@ _CANCEL_WORDS = {"huy", "huy bo", "thoi"}
 
 
 def dispatch(turn: Turn) -> None:
+    """Route the event. The engine has already looked the sender up in the roster
+    (``turn.member`` and ``turn.unit``, None for a stranger)."""
     load_all()
     event = turn.event
-    found = turn.roster.member(event)
-    if found is not None:
-        turn.member, turn.unit = found
-        if turn.member.unreachable:  # they blocked the bot once; writing again unblocks it
-            mark_reachable(turn.session, turn.member)
+    if turn.member is not None and turn.member.unreachable:
+        mark_reachable(turn.session, turn.member)  # they blocked the bot; writing unblocks it
     if not event.private_chat:
         if event.command is not None:
             turn.say(Reply(t("chat.group_not_supported")))

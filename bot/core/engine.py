@@ -31,14 +31,17 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.context import AppContext
 from bot.core.dispatch import dispatch
-from bot.core.events import InboundEvent, Outgoing, Reply
+from bot.core.events import EventKind, InboundEvent, Outgoing, Reply
 from bot.core.forms import Form
 from bot.core.forms.loader import load_configured_forms
 from bot.core.roster_cache import RosterCache, RosterView
 from bot.core.turn import Turn
 from bot.messages import t
+from storage.dialog_rows import locked_dialog, send_dialog_lock
+from storage.models import Member, Unit
 from storage.outbox import enqueue_many
-from storage.processed_updates import claim_update
+from storage.prepared import pipeline
+from storage.processed_updates import claim_update, claimed, send_claim
 from storage.savepoints import begin_savepoint, release_savepoint, rollback_to_savepoint
 from storage.types import utcnow
 
@@ -49,6 +52,12 @@ RETRIES = 4
 CONFLICTS = (IntegrityError, OperationalError)
 
 AfterCommit = Callable[[], list[Reply]]
+
+
+def _needs_dialog(event: InboundEvent) -> bool:
+    """Whether routing will (nearly always) read the member's dialog row: private chats,
+    anything but an edited message. Loading it with the claim saves a round trip."""
+    return event.private_chat and event.kind is not EventKind.EDITED
 
 
 class Outcome(StrEnum):
@@ -183,12 +192,13 @@ class Engine:
                 if chat in held_back:
                     committed.deferred.append(index)
                     continue
+                # A read, outside the savepoint: should it fail, the whole batch is retried.
+                sender = roster.member(event)
                 if not savepoints:
-                    self._handle_one(conn, roster, event, index, committed)
+                    self._handle_one(conn, roster, event, sender, index, committed)
                     continue
-                begin_savepoint(conn)
                 try:
-                    self._handle_one(conn, roster, event, index, committed)
+                    self._handle_one(conn, roster, event, sender, index, committed, True)
                 except Exception as exc:
                     rollback_to_savepoint(conn)
                     log.warning(
@@ -198,8 +208,6 @@ class Engine:
                     )
                     committed.deferred.append(index)
                     held_back.add(chat)
-                    continue
-                release_savepoint(conn)
         return committed
 
     def _handle_one(
@@ -207,11 +215,29 @@ class Engine:
         conn: Connection,
         roster: RosterView,
         event: InboundEvent,
+        sender: tuple[Member, Unit] | None,
         index: int,
         committed: _Committed,
+        savepoint: bool = False,
     ) -> None:
+        """One update, in two trips to the database around the routing: the claim with
+        the dialog row's load (and the savepoint's start), then the dialog's save with the
+        replies (and the savepoint's release). Anything raising between the two leaves the
+        savepoint open for the caller to roll back."""
         now = self.clock()
-        if not claim_update(conn, event.channel, event.update_key, now):
+        member, unit = sender if sender is not None else (None, None)
+        with pipeline(conn):
+            if savepoint:
+                begin_savepoint(conn)
+            claim = send_claim(conn, event.channel, event.update_key, now)
+            dialog = None
+            if member is not None and member.id is not None and _needs_dialog(event):
+                dialog = send_dialog_lock(conn, member.id, event.channel, event.chat_id)
+        if not claimed(claim):
+            if dialog is not None:
+                dialog.close()
+            if savepoint:
+                release_savepoint(conn)
             committed.outcomes[index] = Outcome.DUPLICATE
             return
         turn = Turn(
@@ -221,14 +247,22 @@ class Engine:
             forms=self.forms,
             event=event,
             now=now,
+            member=member,
+            unit=unit,
         )
+        if dialog is not None:
+            turn.preload_dialog(locked_dialog(dialog))
         try:
             dispatch(turn)
-            turn.save()
+            turn.flush()
+            if turn.used_session:
+                roster.recheck()  # it may have changed a member, unit or directive
+            with pipeline(conn):
+                turn.write()
+                if savepoint:
+                    release_savepoint(conn)
         finally:
             turn.close()
-        if turn.used_session:
-            roster.recheck()  # it may have changed a member, unit or directive
         committed.outcomes[index] = Outcome.HANDLED
         committed.jobs.extend((event, job) for job in turn.after_commit)
 

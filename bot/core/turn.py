@@ -72,13 +72,21 @@ class Turn:
         """The engine behind this turn, for after-commit work that opens its own transactions."""
         return self.conn.engine
 
-    def save(self) -> None:
-        """Write what the turn did: ORM changes, the dialog row, the replies (in that order)."""
+    def flush(self) -> None:
+        """Write the handlers' ORM changes (before :meth:`write`, outside any pipeline)."""
         if self._session is not None:
             self._session.flush()
+
+    def write(self) -> None:
+        """Write the dialog row and the replies (prepared statements: pipeline-safe)."""
         if self._dialog is not None:
             save_dialog(self.conn, self._dialog)
         enqueue_many(self.conn, self._replies())
+
+    def save(self) -> None:
+        """Everything the turn did: ORM changes, the dialog row, the replies."""
+        self.flush()
+        self.write()
 
     def close(self) -> None:
         if self._session is not None:
@@ -148,10 +156,16 @@ class Turn:
             return ()
         return self.roster.active_directives(self.commune_id)
 
+    def preload_dialog(self, row: DialogRow | None) -> None:
+        """The dialog row the engine loaded and locked with the claim (None: not there yet,
+        :meth:`dialog` creates it when asked)."""
+        self._dialog = row
+
     def dialog(self) -> DialogRow:
         """This member's dialog row on this chat, created when missing, locked for update.
 
         Change it, then set ``changed``: the engine writes it back when the turn is saved.
+        (The engine usually loaded it already, together with the update's claim.)
         """
         if self._dialog is None:
             assert self.member is not None and self.member.id is not None

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, text
 from sqlmodel import Session, col, select
 
 import bot.core.engine as engine_module
@@ -20,6 +20,7 @@ from bot.core.events import Reply
 from bot.core.turn import Turn
 from bot.messages import t
 from storage.models import DialogSession, OutboxMessage, ProcessedUpdate
+from storage.prepared import Prepared
 from tests.engine.harness import Harness, Person
 
 
@@ -167,6 +168,40 @@ def test_an_update_that_failed_only_inside_the_batch_succeeds_alone(
     assert dialog_row(harness, b).state["answers"] == {"buoi_tuyen_truyen": 5}
     assert dialog_row(harness, c).state["answers"] == {"buoi_tuyen_truyen": 7}
     assert t("chat.error") not in message_texts(harness, b)
+
+
+def test_a_database_error_in_the_last_trip_rolls_back_only_that_update(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialog's save and the replies go to the database together at the end (one trip
+    on PostgreSQL); when a statement there fails, the update is undone alone."""
+    a, b = village_heads(harness, 2)
+    for person in (a, b):
+        start_results_form(person)
+    b_before = dialog_row(harness, b)
+    broken = b.text_event("4")
+    failing = Prepared(
+        text(
+            "INSERT INTO processedupdate (channel, update_key, processed_at) VALUES ('x', 'y', NULL)"
+        )
+    )
+    real_write = Turn.write
+
+    def write_then_fail(turn: Turn) -> None:
+        real_write(turn)
+        if turn.event.update_key == broken.update_key:
+            failing.run(turn.conn, {})  # NOT NULL refused, in the same trip
+
+    monkeypatch.setattr(Turn, "write", write_then_fail)
+    outcomes = harness.engine.handle_batch([a.text_event("4"), broken, a.text_event("180")])
+
+    assert outcomes == [Outcome.HANDLED, Outcome.FAILED, Outcome.HANDLED]
+    assert dialog_row(harness, a).state["answers"] == {
+        "buoi_tuyen_truyen": 4,
+        "nguoi_tham_du": 180,
+    }
+    assert dialog_row(harness, b).step == b_before.step  # nothing of it was kept
+    assert message_texts(harness, b)[-1] == t("chat.error")
 
 
 def test_duplicates_inside_and_across_batches_change_nothing(harness: Harness) -> None:
