@@ -7,7 +7,8 @@ For each update of a batch, inside its own savepoint:
 3. save the dialog row and put every reply in the outbox — all or nothing, with the state.
 
 Then the batch commits once (group commit): updates that arrive together — a webhook burst,
-a getUpdates page — share one commit instead of paying one each. An update whose handling
+a getUpdates page — share one commit instead of paying one each. A batch is handled chat by
+chat (each chat's updates in arrival order), so workers lock rows in one order. An update whose handling
 raises rolls back only its savepoint; it is handled again alone after the batch committed
 (with the same chat's later updates of the batch, in order), so it never spoils the others.
 An update's outcome is known only once the transaction that holds it has committed, and
@@ -58,6 +59,16 @@ def _needs_dialog(event: InboundEvent) -> bool:
     """Whether routing will (nearly always) read the member's dialog row: private chats,
     anything but an edited message. Loading it with the claim saves a round trip."""
     return event.private_chat and event.kind is not EventKind.EDITED
+
+
+def _lock_order(events: Sequence[InboundEvent]) -> list[int]:
+    """The order to handle a batch in: by chat, and within a chat by arrival.
+
+    Only a chat's own updates must keep their order. Taking the chats in one global order
+    means two workers' batches lock the same chats' rows in the same order, so they wait for
+    each other instead of deadlocking (PostgreSQL would break the cycle only after a second).
+    """
+    return sorted(range(len(events)), key=lambda i: (events[i].channel, events[i].chat_id))
 
 
 class Outcome(StrEnum):
@@ -187,7 +198,8 @@ class Engine:
         held_back: set[tuple[str, str]] = set()  # chats with an update left for later
         with self.ctx.engine.connect() as conn, conn.begin():
             roster = self.roster.view(conn)
-            for index, event in enumerate(events):
+            for index in _lock_order(events):
+                event = events[index]
                 chat = (event.channel, event.chat_id)
                 if chat in held_back:
                     committed.deferred.append(index)

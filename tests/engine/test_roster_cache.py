@@ -150,7 +150,7 @@ def test_a_roster_change_inside_a_batch_is_seen_by_its_later_updates(harness: Ha
     old_phone.text("/baocao")  # cached under the old account
     old_phone.replies()
     code = harness.invite_code(member)
-    new_phone = Person(harness, "4009")
+    new_phone = Person(harness, "3999")  # its chat comes first in the batch (chat order)
     outcomes = harness.engine.handle_batch(
         [new_phone.text_event(f"/start {code}"), old_phone.text_event("/baocao")]
     )
