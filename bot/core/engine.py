@@ -210,7 +210,7 @@ class Engine:
                     self._handle_one(conn, roster, event, sender, index, committed)
                     continue
                 try:
-                    self._handle_one(conn, roster, event, sender, index, committed, True)
+                    self._handle_one(conn, roster, event, sender, index, committed, savepoint=True)
                 except Exception as exc:
                     rollback_to_savepoint(conn)
                     log.warning(
@@ -230,6 +230,7 @@ class Engine:
         sender: tuple[Member, Unit] | None,
         index: int,
         committed: _Committed,
+        *,
         savepoint: bool = False,
     ) -> None:
         """One update, in two trips to the database around the routing: the claim with
