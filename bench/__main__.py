@@ -2,6 +2,8 @@
 
 Sizes are modest by default so the whole run takes a few minutes on 2 cores; set
 BENCH_FULL=1 for the sizes quoted in the issues (10,000 reminders, 1,000,000 submissions).
+The dialog and end-to-end benchmarks run BENCH_REPEATS rounds (default 3) and report medians:
+the machine is shared, and one round says little.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.report import markdown_table
+from bench.report import markdown_table, repeats
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -23,9 +25,34 @@ def main() -> None:
 
     from bench import dialog_throughput
 
-    rows = dialog_throughput.run(int(os.environ.get("BENCH_DIALOGS", "300")))
+    rounds = repeats()
+    rows = dialog_throughput.run(int(os.environ.get("BENCH_DIALOGS", "300")), rounds=rounds)
     sections.append(
-        ("Dialog throughput (same six-question form, same updates)", markdown_table(rows))
+        (
+            "Dialog throughput per process (same six-question form, same updates; "
+            f"medians of {rounds} rounds)",
+            markdown_table(rows),
+        )
+    )
+
+    from bench import batcher_latency
+
+    sections.append(
+        (
+            "Webhook batcher: latency of a lone update (in-process, SQLite)",
+            markdown_table(batcher_latency.run(rounds=rounds)),
+        )
+    )
+
+    from bench import http_e2e
+
+    users = int(os.environ.get("BENCH_E2E_USERS", "200"))
+    sections.append(
+        (
+            f"End to end over HTTP: webhook in, replies delivered to the fake Bot API "
+            f"({users} dialogs; medians of {rounds} rounds)",
+            markdown_table(http_e2e.run(users, rounds=rounds)),
+        )
     )
 
     from bench import aggregate_bench, reminder_round

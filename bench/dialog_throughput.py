@@ -1,194 +1,91 @@
-"""Dialog throughput: the same six-question form, the same updates, three ways.
+"""Dialog throughput per process: the same six-question form, the same updates, several ways.
 
-(a) python-telegram-bot's own ConversationHandler, state in a per-process dict (baseline);
-(b) the Tin Báo engine on SQLite; (c) the Tin Báo engine on PostgreSQL. Each update goes
-from raw Bot API JSON through ``Update.de_json`` to the handler. Neither side touches the
+(a) python-telegram-bot's own ConversationHandler, state in a per-process dict (the
+baseline, :mod:`bench.ptb_conversation`); (b) the Tin Báo engine on SQLite and (c) on
+PostgreSQL, each with batches of 1 (one transaction per update) and of 50 (group commit: one
+transaction per batch, a savepoint per update). Every update starts as raw Bot API JSON and
+goes through each side's own reading of it (PTB: ``Update.de_json``; ours:
+:func:`bot.channels.telegram_inbound.to_event`) to the handler. Neither side touches the
 network: PTB's requests are answered in-process, and our engine's replies land in the outbox
-table (durably, in the same transaction as the dialog state) — that durability is the point.
+table — durably, in the same transaction as the dialog state: that durability is the point.
+
+The updates are interleaved as a busy commune sends them (every user's first step, then
+every second step…), so a batch of 50 holds 50 chats. An update's latency is from the start
+of its batch to the batch's commit (a batch's updates arrive together and are acknowledged
+together). The machine is shared: each variant runs ``BENCH_REPEATS`` times (default 3),
+rounds interleaved, on a fresh database each time; the table gives medians and the spread of
+the rate, and each ratio is the median of per-round ratios against the baseline of the same
+round.
+
+    python -m bench.dialog_throughput          # BENCH_DIALOGS=300 BENCH_REPEATS=3
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot, Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    ContextTypes,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.request import BaseRequest, RequestData
+from telegram import Update
+from telegram.ext import Application
 
 from bench.pg import DEFAULT_PG_URL, fresh_schema, postgres_available
+from bench.ptb_conversation import STEPS, InProcessRequest, conversation, raw_updates
+from bench.report import markdown_table, percentile, repeats
 from bot.channels.telegram_inbound import to_event
 from bot.context import AppContext, open_context
-from bot.core.engine import Engine
+from bot.core.engine import Engine, Outcome
 from bot.core.forms.loader import load_form
 from bot.settings import load_settings
 from storage.db import transaction
 from storage.models import Commune, Member, Unit
 
 FORM = Path(__file__).with_name("bench_form.yaml")
-ANSWERS = ["12", "30", "có", "Bến đò thôn Trà Xinh", "4", "Không có gì thêm", "gửi"]
 TOKEN = "123:bench"
+BATCH_SIZES = (1, 50)
 
 
-# --- identical raw updates ------------------------------------------------------------------
-def raw_updates(dialogs: int) -> list[dict[str, Any]]:
-    """For each user: press 'go:bench_form', answer six questions, type 'gửi' to submit."""
-    updates: list[dict[str, Any]] = []
-    uid = 0
-    now = int(time.time())
-    for user in range(1, dialogs + 1):
-        chat = {"id": user, "type": "private", "first_name": f"U{user}"}
-        sender = {"id": user, "is_bot": False, "first_name": f"U{user}"}
-        uid += 1
-        updates.append(
-            {
-                "update_id": uid,
-                "callback_query": {
-                    "id": f"cb{uid}",
-                    "from": sender,
-                    "chat_instance": str(user),
-                    "data": "go:bench_form",
-                    "message": {"message_id": 1, "date": now, "chat": chat, "text": "menu"},
-                },
-            }
-        )
-        for text in ANSWERS:
-            uid += 1
-            updates.append(
-                {
-                    "update_id": uid,
-                    "message": {
-                        "message_id": uid,
-                        "date": now,
-                        "chat": chat,
-                        "from": sender,
-                        "text": text,
-                    },
-                }
-            )
-    return updates
+@dataclass(frozen=True)
+class Measured:
+    latencies: list[float]  # seconds, one per update
+    wall: float  # seconds for all updates
+    cpu: float  # process CPU seconds for all updates
 
 
 # --- (a) the baseline -----------------------------------------------------------------------
-class InProcessRequest(BaseRequest):
-    """Answers every Bot API call at once with a plausible result (no network)."""
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None: ...
-
-    async def shutdown(self) -> None: ...
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        result: Any = True
-        if name == "getMe":
-            result = {"id": 123, "is_bot": True, "first_name": "Tin Báo", "username": "tinbao_bot"}
-        elif name == "sendMessage":
-            result = {
-                "message_id": 1,
-                "date": 0,
-                "text": params.get("text", ""),
-                "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
-            }
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-
-def _valid_int(text: str) -> bool:
-    return text.isdigit() and 0 <= int(text) <= 1000
-
-
-async def run_baseline(updates: list[dict[str, Any]]) -> tuple[list[float], float]:
-    validators: list[Callable[[str], bool]] = [
-        _valid_int,
-        _valid_int,
-        lambda t: t.lower() in ("có", "co", "không", "khong"),
-        lambda t: 0 < len(t) <= 200,
-        _valid_int,
-        lambda t: 0 < len(t) <= 200,
-    ]
+async def _run_baseline(updates: list[dict[str, Any]]) -> Measured:
     store: dict[int, dict[str, str]] = {}
-
-    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-        assert update.callback_query is not None and update.effective_chat is not None
-        await update.callback_query.answer()
-        await context.bot.send_message(update.effective_chat.id, "Câu 1: gõ một số")
-        return 0
-
-    def answer(index: int) -> Callable[..., Any]:
-        async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-            assert update.message is not None and update.effective_chat is not None
-            text = update.message.text or ""
-            if not validators[index](text):
-                await context.bot.send_message(update.effective_chat.id, "Vui lòng gõ lại.")
-                return index
-            data = context.user_data
-            assert data is not None
-            data[f"q{index + 1}"] = text
-            prompt = f"Câu {index + 2}" if index < 5 else "Xem lại — gõ «gửi»"
-            await context.bot.send_message(update.effective_chat.id, prompt)
-            return index + 1
-
-        return handle
-
-    async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-        assert update.effective_chat is not None and context.user_data is not None
-        store[update.effective_chat.id] = dict(context.user_data)
-        await context.bot.send_message(update.effective_chat.id, "Đã gửi")
-        return ConversationHandler.END
-
-    text = filters.TEXT & ~filters.COMMAND
-    states: dict[object, list[Any]] = {i: [MessageHandler(text, answer(i))] for i in range(6)}
-    states[6] = [MessageHandler(filters.Regex("^gửi$"), submit)]
-    conversation = ConversationHandler(
-        entry_points=[CallbackQueryHandler(start, pattern="^go:bench_form$")],
-        states=states,  # type: ignore[arg-type]
-        fallbacks=[],
-        per_message=False,
-    )
     app = Application.builder().token(TOKEN).request(InProcessRequest()).updater(None).build()
-    app.add_handler(conversation)
+    app.add_handler(conversation(store))
     await app.initialize()
     latencies = []
-    cpu_start = time.process_time()
+    cpu_start, wall_start = time.process_time(), time.perf_counter()
     for data in updates:
         start_at = time.perf_counter()
         await app.process_update(Update.de_json(data, app.bot))
         latencies.append(time.perf_counter() - start_at)
-    cpu = time.process_time() - cpu_start
+    measured = Measured(
+        latencies, time.perf_counter() - wall_start, time.process_time() - cpu_start
+    )
     await app.shutdown()
-    assert len(store) == len(updates) // 8, "baseline did not finish every dialog"
-    return latencies, cpu
+    assert len(store) == len(updates) // STEPS, "the baseline did not finish every dialog"
+    return measured
+
+
+def run_baseline(updates: list[dict[str, Any]]) -> Measured:
+    return asyncio.run(_run_baseline(updates))
 
 
 # --- (b, c) our engine -----------------------------------------------------------------------
-def _seed(ctx: AppContext, dialogs: int) -> None:
+def seed(ctx: AppContext, dialogs: int, first_user: int = 1) -> None:
+    """One commune, one village, ``dialogs`` village heads linked to Telegram users."""
     with transaction(ctx.engine) as s:
         commune = Commune(
             code=21154,
@@ -202,7 +99,7 @@ def _seed(ctx: AppContext, dialogs: int) -> None:
         unit = Unit(commune_id=commune.id or 0, name="Thôn Trà Xinh", kind="village")
         s.add(unit)
         s.flush()
-        for user in range(1, dialogs + 1):
+        for user in range(first_user, first_user + dialogs):
             s.add(
                 Member(
                     unit_id=unit.id or 0,
@@ -215,64 +112,97 @@ def _seed(ctx: AppContext, dialogs: int) -> None:
             )
 
 
-def run_engine(ctx: AppContext, updates: list[dict[str, Any]]) -> tuple[list[float], float]:
+def run_engine(ctx: AppContext, updates: list[dict[str, Any]], batch_size: int) -> Measured:
     form = load_form(FORM)
     engine = Engine(ctx, forms={form.id: form})
-    bot = Bot(TOKEN)
-    latencies = []
-    cpu_start = time.process_time()
-    for data in updates:
+    latencies: list[float] = []
+    cpu_start, wall_start = time.process_time(), time.perf_counter()
+    for first in range(0, len(updates), batch_size):
         start_at = time.perf_counter()
-        event = to_event(Update.de_json(data, bot))
-        assert event is not None
-        engine.handle(event)
-        latencies.append(time.perf_counter() - start_at)
-    return latencies, time.process_time() - cpu_start
+        events = [to_event(data) for data in updates[first : first + batch_size]]
+        outcomes = engine.handle_batch([e for e in events if e is not None])
+        took = time.perf_counter() - start_at
+        assert set(outcomes) == {Outcome.HANDLED}, outcomes
+        latencies += [took] * len(outcomes)
+    return Measured(latencies, time.perf_counter() - wall_start, time.process_time() - cpu_start)
 
 
-def summarise(
-    name: str, measured: tuple[list[float], float], baseline: float | None
-) -> dict[str, Any]:
-    """Wall-clock rate and latencies, plus CPU time per update (steadier on a shared VM, where
-    disk flushes make wall time noisy)."""
-    latencies, cpu = measured
-    total = sum(latencies)
-    ordered = sorted(latencies)
-    rate = len(latencies) / total
-    return {
-        "variant": name,
-        "updates": len(latencies),
-        "updates_per_s": round(rate, 1),
-        "p50_ms": round(statistics.median(ordered) * 1000, 3),
-        "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 3),
-        "cpu_ms_per_update": round(cpu / len(latencies) * 1000, 3),
-        "vs_baseline": round(rate / baseline, 3) if baseline else 1.0,
-    }
-
-
-def run(dialogs: int = 300, pg_url: str | None = DEFAULT_PG_URL) -> list[dict[str, Any]]:
-    updates = raw_updates(dialogs)
-    base = asyncio.run(run_baseline(updates))
-    rows = [summarise("PTB ConversationHandler (memory)", base, None)]
-    base_rate = rows[0]["updates_per_s"]
-    with tempfile.TemporaryDirectory() as tmp:
-        ctx = open_context(load_settings(_env_file=None, data_dir=Path(tmp)))
-        _seed(ctx, dialogs)
-        rows.append(
-            summarise("Tin Báo engine, SQLite (durable)", run_engine(ctx, updates), base_rate)
-        )
-        ctx.close()
-    if pg_url and postgres_available(pg_url):
-        with fresh_schema(pg_url) as url:
-            ctx = open_context(load_settings(_env_file=None, database_url=url))
-            _seed(ctx, dialogs)
-            measured = run_engine(ctx, updates)
-            rows.append(summarise("Tin Báo engine, PostgreSQL (durable)", measured, base_rate))
+@contextmanager
+def database(kind: str, pg_url: str | None) -> Iterator[AppContext]:
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            ctx = open_context(load_settings(_env_file=None, data_dir=Path(tmp)))
+            try:
+                yield ctx
+            finally:
+                ctx.close()
+        return
+    assert pg_url is not None
+    with fresh_schema(pg_url) as url:
+        ctx = open_context(load_settings(_env_file=None, database_url=url))
+        try:
+            yield ctx
+        finally:
             ctx.close()
+
+
+# --- the table -------------------------------------------------------------------------------
+def summarise(
+    name: str, rounds: list[Measured], baselines: list[Measured] | None
+) -> dict[str, Any]:
+    """Medians over the rounds: wall-clock rate, latencies, CPU per update (steadier on a
+    shared VM than wall time); the rate's spread says how noisy the rounds were."""
+    rates = [len(m.latencies) / m.wall for m in rounds]
+    p50s = [statistics.median(m.latencies) for m in rounds]
+    p99s = [percentile(m.latencies, 0.99) for m in rounds]
+    cpus = [m.cpu / len(m.latencies) for m in rounds]
+    row: dict[str, Any] = {
+        "variant": name,
+        "updates": len(rounds[0].latencies),
+        "rounds": len(rounds),
+        "updates_per_s": round(statistics.median(rates), 1),
+        "rate_spread": f"{min(rates):.0f}–{max(rates):.0f}",
+        "p50_ms": round(statistics.median(p50s) * 1000, 3),
+        "p99_ms": round(statistics.median(p99s) * 1000, 3),
+        "cpu_ms_per_update": round(statistics.median(cpus) * 1000, 3),
+    }
+    if baselines is None:
+        row["vs_baseline"] = 1.0
+        row["cpu_vs_baseline"] = 1.0
+        return row
+    ratios = [r / (len(b.latencies) / b.wall) for r, b in zip(rates, baselines, strict=True)]
+    cpu_ratios = [(b.cpu / len(b.latencies)) / c for c, b in zip(cpus, baselines, strict=True)]
+    row["vs_baseline"] = round(statistics.median(ratios), 3)
+    row["cpu_vs_baseline"] = round(statistics.median(cpu_ratios), 3)
+    return row
+
+
+def run(
+    dialogs: int = 300, pg_url: str | None = DEFAULT_PG_URL, rounds: int = 3
+) -> list[dict[str, Any]]:
+    updates = raw_updates(dialogs)
+    kinds = ["sqlite"] + (["postgres"] if pg_url and postgres_available(pg_url) else [])
+    variants: dict[str, Callable[[], Measured]] = {}
+    for kind in kinds:
+        for size in BATCH_SIZES:
+
+            def one(kind: str = kind, size: int = size) -> Measured:
+                with database(kind, pg_url) as ctx:
+                    seed(ctx, dialogs)
+                    return run_engine(ctx, updates, size)
+
+            label = "SQLite" if kind == "sqlite" else "PostgreSQL"
+            variants[f"Tin Báo engine, {label} (durable), batch {size}"] = one
+    baselines: list[Measured] = []
+    results: dict[str, list[Measured]] = {name: [] for name in variants}
+    for _ in range(rounds):  # rounds interleaved: a noisy minute hits every variant alike
+        baselines.append(run_baseline(updates))
+        for name, measure in variants.items():
+            results[name].append(measure())
+    rows = [summarise("PTB ConversationHandler (memory)", baselines, None)]
+    rows += [summarise(name, measured, baselines) for name, measured in results.items()]
     return rows
 
 
 if __name__ == "__main__":
-    from bench.report import markdown_table
-
-    print(markdown_table(run(int(os.environ.get("BENCH_DIALOGS", "300")))))
+    print(markdown_table(run(int(os.environ.get("BENCH_DIALOGS", "300")), rounds=repeats())))

@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from bot.channels import telegram_channel, zalo_channel
+from bot.channels.batcher import Batcher
 from bot.channels.telegram_sender import TelegramSender
 from bot.channels.web.server import CallerSignalsServer, serve_web
 from bot.channels.zalo_sender import ZaloSender
@@ -82,6 +83,7 @@ async def run(ctx: AppContext, stop: asyncio.Event | None = None) -> None:
     senders: dict[str, ChannelSender] = {}
     sender_ref: list[OutboxSender] = []
     engine = Engine(ctx, on_enqueued=lambda: sender_ref[0].wake() if sender_ref else None)
+    batcher = Batcher(engine)  # concurrent webhook requests share one commit
     tasks: list[Awaitable[None]] = []
     webhook_routes: list[Route] = []
     closers: list[Awaitable[None]] = []
@@ -93,7 +95,9 @@ async def run(ctx: AppContext, stop: asyncio.Event | None = None) -> None:
         senders["telegram"] = TelegramSender(bot)
         if settings.telegram_webhook_url:
             await telegram_channel.set_webhook(bot, settings)
-            webhook_routes.append(telegram_channel.telegram_webhook_route(engine, bot, settings))
+            webhook_routes.append(
+                telegram_channel.telegram_webhook_route(engine, bot, settings, batcher)
+            )
         else:
             tasks.append(telegram_channel.poll(engine, bot, stop))
     if settings.zalo_bot_token is not None:
@@ -102,7 +106,9 @@ async def run(ctx: AppContext, stop: asyncio.Event | None = None) -> None:
         senders["zalo"] = ZaloSender(client)
         if settings.zalo_webhook_url:
             await zalo_channel.set_webhook(client, settings, settings.zalo_webhook_url)
-            webhook_routes.append(zalo_channel.zalo_webhook_route(engine, client, settings))
+            webhook_routes.append(
+                zalo_channel.zalo_webhook_route(engine, client, settings, batcher=batcher)
+            )
         else:
             tasks.append(zalo_channel.poll(engine, client, settings, stop))
     if not senders and seed_if_empty(ctx):

@@ -64,6 +64,7 @@ class Settings(BaseSettings):
 
     telegram_rate_per_second: float = Field(default=30.0, gt=0)
     zalo_rate_per_second: float = Field(default=10.0, gt=0)
+    chat_rate_per_second: float = Field(default=1.0, gt=0)
     outbox_max_attempts: int = Field(default=20, ge=1, le=100)
     alert_ack_minutes: int = Field(
         default=5, ge=1, le=240, description="Minutes an urgent alert waits for «Đã tiếp nhận»"

@@ -30,6 +30,7 @@ from bot.core.events import EventKind, InboundEvent
 from bot.core.forms.loader import load_configured_forms
 from bot.core.forms.schema import Form
 from bot.core.periods import period_for
+from bot.core.roster_cache import RosterCache, RosterView
 from bot.core.turn import Turn
 from bot.settings import Settings
 from handlers.incidents import change_status, maybe_open_incident
@@ -273,8 +274,20 @@ class _History:
             kind=EventKind.TEXT,
             received_at=at,
         )
+        conn = self.session.connection()
+        # No cache: the sample is seeded once, inside one transaction that also writes the
+        # roster it reads.
+        roster = RosterView(RosterCache(), conn, version=0, bypass=True)
         return Turn(
-            self.session, self.settings, self.forms, event, at, member=member, unit=filing.unit
+            conn,
+            roster,
+            self.settings,
+            self.forms,
+            event,
+            at,
+            member=member,
+            unit=filing.unit,
+            _session=self.session,
         )
 
     def file(self, filing: _Filing) -> bool:
@@ -282,7 +295,7 @@ class _History:
         turn = self.turn(filing)
         day = filing.at.astimezone(self.settings.tz).date()
         form, unit = filing.form, filing.unit
-        scope = resolve_scope(self.session, form, unit, day, filing.directive.id)
+        scope = resolve_scope(turn.active_directives(), form, unit, day, filing.directive.id)
         if scope is None or self._already(filing, scope.period.key):
             return False
         submission = save_submission(

@@ -9,7 +9,14 @@ from sqlmodel import Session, col, select
 from bot.core.forms.schema import Form, QuestionType
 from bot.core.turn import Turn
 from storage.enums import SubmissionStatus
-from storage.models import Attachment, Submission, SubmissionFigure, SubmissionRevision
+from storage.models import Submission
+from storage.submission_rows import (
+    add_history,
+    amend_submission,
+    insert_submission,
+    link_attachments,
+    load_submission,
+)
 
 
 def figures_of(form: Form, answers: dict[str, Any]) -> dict[str, int]:
@@ -50,64 +57,44 @@ def save_submission(
     period_key: str,
     amend_id: int | None,
 ) -> Submission:
-    """File a new report, or a new version of ``amend_id`` (the old one stays in history)."""
-    session = turn.session
+    """File a new report, or a new version of ``amend_id`` (the old one stays in history).
+
+    Plain SQL on the turn's connection (:mod:`storage.submission_rows`): every dialog ends
+    here. The returned row is built without a session.
+    """
+    conn = turn.conn
     assert turn.member is not None and turn.member.id is not None
     assert turn.unit is not None and turn.unit.id is not None
+    changed: dict[str, Any] = {
+        "status": SubmissionStatus.AMENDED if amend_id is not None else SubmissionStatus.SUBMITTED,
+        "answers": dict(answers),
+        "updated_at": turn.now,
+        "member_id": turn.member.id,
+        "channel": turn.event.channel,
+    }
     if amend_id is not None:
-        row = session.get(Submission, amend_id)
-        assert row is not None
-        row.version += 1
-        row.status = SubmissionStatus.AMENDED
-        row.answers = dict(answers)
-        row.updated_at = turn.now
-        row.member_id = turn.member.id
-        row.channel = turn.event.channel
-        for old in session.exec(
-            select(SubmissionFigure).where(SubmissionFigure.submission_id == amend_id)
-        ).all():
-            session.delete(old)
+        amend_submission(conn, amend_id, changed)
+        row = load_submission(conn, amend_id)
     else:
         assert turn.unit.commune_id is not None, "only commune units file reports"
-        row = Submission(
-            commune_id=turn.unit.commune_id,
-            form_id=form.id,
-            directive_id=directive_id,
-            period_key=period_key,
-            unit_id=turn.unit.id,
-            member_id=turn.member.id,
-            channel=turn.event.channel,
-            status=SubmissionStatus.SUBMITTED,
-            answers=dict(answers),
-            created_at=turn.now,
-            submitted_at=turn.now,
-            updated_at=turn.now,
-        )
-    session.add(row)
-    session.flush()
+        values: dict[str, Any] = {
+            **changed,
+            "commune_id": turn.unit.commune_id,
+            "form_id": form.id,
+            "directive_id": directive_id,
+            "period_key": period_key,
+            "unit_id": turn.unit.id,
+            "created_at": turn.now,
+            "submitted_at": turn.now,
+        }
+        row = Submission(id=insert_submission(conn, values), version=1, **values)
     assert row.id is not None
-    for key, value in figures_of(form, answers).items():
-        session.add(SubmissionFigure(submission_id=row.id, key=key, value=value))
-    session.add(
-        SubmissionRevision(
-            submission_id=row.id,
-            version=row.version,
-            answers=dict(answers),
-            member_id=turn.member.id,
-            created_at=turn.now,
-        )
-    )
+    add_history(conn, row, figures_of(form, answers), turn.member.id, turn.now)
     attachment_ids = [
         aid
         for q in form.questions
         if q.type is QuestionType.MEDIA
         for aid in (answers.get(q.id) or [])
     ]
-    if attachment_ids:
-        for attachment in session.exec(
-            select(Attachment).where(col(Attachment.id).in_(attachment_ids))
-        ).all():
-            attachment.submission_id = row.id
-            session.add(attachment)
-    session.flush()
+    link_attachments(conn, row.id, attachment_ids)
     return row

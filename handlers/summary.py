@@ -49,7 +49,7 @@ def summary(turn: Turn, args: str) -> None:
             return
         summarise(turn, directive, period)
         return
-    found = open_directives(turn.session, commune_id, today)
+    found = open_directives(turn.active_directives(), today)
     current = open_campaign(found, today) or (found[0] if len(found) == 1 else None)
     if current is not None:
         summarise(turn, current, "")
@@ -60,7 +60,7 @@ def summary(turn: Turn, args: str) -> None:
 
 def _offer_open(turn: Turn, commune_id: int, today: date) -> bool:
     """The commune's open directives as numbered choices; False when there are none."""
-    found = open_directives(turn.session, commune_id, today)
+    found = open_directives(turn.active_directives(), today)
     if not found:
         return False
     choices = [

@@ -328,6 +328,16 @@ class SchedulerLease(SQLModel, table=True):
     expires_at: datetime = _ts()
 
 
+class CacheVersion(SQLModel, table=True):
+    """A counter the database bumps (by trigger) whenever a member, unit or directive row
+    changes; the engine's in-memory roster cache is valid only while it stays the same."""
+
+    __tablename__ = "cache_version"
+
+    name: str = Field(primary_key=True)
+    version: int = Field(sa_type=BigInteger)
+
+
 class WebAccount(SQLModel, table=True):
     """Login for the office dashboard when it is served beyond loopback."""
 

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.core.events import Outgoing
+from storage.db import table_of
 from storage.enums import OutboxStatus
 from storage.models import OutboxMessage
+from storage.prepared import insert_ignoring_conflicts
 from storage.types import utcnow
+
+#: The columns :func:`enqueue_many` writes (the rest keep their defaults).
+COLUMNS = (
+    "channel",
+    "chat_id",
+    "kind",
+    "payload",
+    "status",
+    "attempts",
+    "parts_sent",
+    "dedupe_key",
+    "next_attempt_at",
+    "created_at",
+)
+_INSERT = insert_ignoring_conflicts(table_of(OutboxMessage), COLUMNS, unique=("dedupe_key",))
 
 
 def _row(outgoing: Outgoing) -> OutboxMessage:
@@ -52,25 +71,18 @@ def enqueue(session: Session, outgoing: Outgoing) -> OutboxMessage | None:
     return row
 
 
-def enqueue_many(session: Session, outgoing: list[Outgoing]) -> None:
-    """Add several messages in order; those without a dedupe key go in one batched INSERT.
+def enqueue_many(conn: Connection, outgoing: Sequence[Outgoing]) -> None:
+    """Add several messages, in the order given, with one batched Core ``INSERT``.
 
-    Plain rows skip the ORM (building model objects costs more than the INSERT itself, and
-    this runs for every update); keyed rows go through :func:`enqueue` and its savepoint.
+    This runs for every update, so it skips the ORM (building model objects costs more than
+    the INSERT itself). A message whose ``dedupe_key`` is already in the table is skipped by
+    ``ON CONFLICT DO NOTHING`` — no savepoint, no error to recover from.
     """
-    plain: list[dict[str, Any]] = []
-    for item in outgoing:
-        if item.dedupe_key is None:
-            plain.append(_values(item))
-            continue
-        _insert(session, plain)  # keep the order of ids as the order given
-        plain = []
-        enqueue(session, item)
-    _insert(session, plain)
-
-
-def _values(item: Outgoing) -> dict[str, Any]:
     now = utcnow()
+    _INSERT.execute_many(conn, [_values(item, now) for item in outgoing])
+
+
+def _values(item: Outgoing, now: datetime) -> dict[str, Any]:
     return {
         "channel": item.channel,
         "chat_id": item.chat_id,
@@ -79,11 +91,7 @@ def _values(item: Outgoing) -> dict[str, Any]:
         "status": OutboxStatus.QUEUED.value,
         "attempts": 0,
         "parts_sent": 0,
+        "dedupe_key": item.dedupe_key,
         "next_attempt_at": now,
         "created_at": now,
     }
-
-
-def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(OutboxMessage), rows)

@@ -5,8 +5,9 @@ Telegram nothing can be left unconfirmed until the commit: an update the process
 then died on is gone. What we can do we do: the engine runs before the next poll, and a
 redelivery (webhook retry, platform hiccup) is recognised by its message id and skipped.
 
-Webhook requests are answered 200 only after the engine committed; a failure answers 500 so
-the platform retries, and the engine's processed-update table turns the retry into a no-op.
+Webhook requests are answered 200 only after the engine committed the batch that holds them
+(:mod:`bot.channels.batcher`); a failure answers 500 so the platform retries, and the
+engine's processed-update table turns the retry into a no-op.
 
 Start-up (the runtime wires these)::
 
@@ -28,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.channels.batcher import Batcher
 from bot.channels.common import secret_ok, sleep_or_stop
 from bot.channels.zalo_client import ZaloClient, ZaloUpdate, ZaloWebhookInfo
 from bot.channels.zalo_errors import (
@@ -58,13 +60,20 @@ def make_client(settings: Settings) -> ZaloClient:
 
 
 async def handle_update(
-    engine: Engine, client: ZaloClient, settings: Settings, update: ZaloUpdate
+    engine: Engine,
+    client: ZaloClient,
+    settings: Settings,
+    update: ZaloUpdate,
+    batcher: Batcher | None = None,
 ) -> Outcome | None:
-    """Store the photo if any, then hand the event to the engine (in a worker thread: it
-    blocks on the database). None when the update is one Tin Báo ignores."""
+    """Store the photo if any, then hand the event to the engine — through ``batcher`` when
+    there is one, so concurrent webhook requests share a commit (the engine runs in a worker
+    thread: it blocks on the database). None when the update is one Tin Báo ignores."""
     event = await read_update(client, settings, update)
     if event is None:
         return None
+    if batcher is not None:
+        return await batcher.submit(event)
     return await asyncio.to_thread(engine.handle, event)
 
 
@@ -131,10 +140,15 @@ async def poll(
 
 
 def zalo_webhook_route(
-    engine: Engine, client: ZaloClient, settings: Settings, path: str = WEBHOOK_PATH
+    engine: Engine,
+    client: ZaloClient,
+    settings: Settings,
+    path: str = WEBHOOK_PATH,
+    batcher: Batcher | None = None,
 ) -> Route:
     """``POST /zalo/webhook``: 200 once the update is committed (or known), 403 without the
-    secret, 400 for an unreadable update, 500 when handling failed (Zalo retries)."""
+    secret, 400 for an unreadable update, 500 when handling failed (Zalo retries). With a
+    ``batcher`` concurrent requests share a transaction."""
     expected = (
         settings.zalo_webhook_secret.get_secret_value() if settings.zalo_webhook_secret else None
     )
@@ -153,7 +167,7 @@ def zalo_webhook_route(
         except ValueError as exc:  # bad JSON, or ZaloMalformedUpdate
             log.warning("zalo webhook: unreadable update: %s", exc)
             return PlainTextResponse("bad update", status_code=400)
-        outcome = await handle_update(engine, client, settings, update)
+        outcome = await handle_update(engine, client, settings, update, batcher)
         if outcome is Outcome.FAILED:
             return PlainTextResponse("failed", status_code=500)
         return PlainTextResponse("ok")

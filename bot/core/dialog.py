@@ -1,7 +1,7 @@
 """The dialog state machine: ask, check, review, submit — one form at a time per chat.
 
-State lives in :class:`storage.models.DialogSession` (JSON) and changes only inside the
-event's transaction, so a restart resumes every dialog at the same question. Every change
+State lives in :class:`storage.models.DialogSession` (JSON, loaded and saved as a
+:class:`storage.dialog_rows.DialogRow`) and changes only inside the event's transaction, so a restart resumes every dialog at the same question. Every change
 bumps ``step``; buttons drawn at an older step are answered, not obeyed.
 """
 
@@ -73,7 +73,7 @@ class Dialog:
             row.started_at = self.turn.now
         if not state:
             row.started_at = None
-        self.turn.session.add(row)
+        row.changed = True
 
     # --- starting ---------------------------------------------------------------------------
     def may_use(self, form: Form) -> bool:
@@ -144,7 +144,7 @@ class Dialog:
         turn = self.turn
         assert turn.unit is not None
         today = local_today(turn.now, turn.settings.tz).date
-        scope = resolve_scope(turn.session, form, turn.unit, today, directive_id)
+        scope = resolve_scope(turn.active_directives(), form, turn.unit, today, directive_id)
         if scope is None:
             turn.say(Reply(t("chat.not_allowed")))
         return scope

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, bindparam, select
 
 from bot.core.forms.schema import Form
 from bot.core.periods import Period, period_for
+from storage.db import table_of
 from storage.enums import Recurrence
 from storage.models import Directive, Unit
+
+_TABLE = table_of(Directive)
+_ACTIVE = (
+    select(_TABLE)
+    .where(_TABLE.c.active.is_(True))
+    .where(_TABLE.c.commune_id == bindparam("commune_id"))
+    .order_by(_TABLE.c.starts_on.desc(), _TABLE.c.id.desc())
+)
 
 
 @dataclass(frozen=True)
@@ -43,29 +53,35 @@ def applicable(directive: Directive, form: Form, unit: Unit, today: date) -> boo
     )
 
 
+def load_active_directives(conn: Connection, commune_id: int) -> list[Directive]:
+    """The commune's active directives, newest start first. The rows are built without a
+    session, so they may be cached (:mod:`bot.core.roster_cache`, keyed by commune)."""
+    rows = conn.execute(_ACTIVE, {"commune_id": commune_id}).mappings()
+    return [Directive(**row) for row in rows]
+
+
 def resolve_scope(
-    session: Session, form: Form, unit: Unit, today: date, directive_id: int | None
+    directives: Sequence[Directive],
+    form: Form,
+    unit: Unit,
+    today: date,
+    directive_id: int | None,
 ) -> Scope | None:
-    """The directive this report answers. None when ``directive_id`` does not fit the member
-    (another commune's directive is as foreign as a made-up id).
+    """The directive this report answers, among the unit's commune's active ``directives``
+    (newest start first). None when ``directive_id`` does not fit the member (another
+    commune's directive is as foreign as a made-up id).
 
     Without an explicit directive the newest applicable one is used; a form that answers no
     directive (an urgent tip on a quiet day) is filed under today's date.
     """
     if directive_id is not None:
-        directive = session.get(Directive, directive_id)
+        directive = next((d for d in directives if d.id == directive_id), None)
         if directive is None or not applicable(directive, form, unit, today):
             return None
         return scope_for(directive, today)
     if unit.commune_id is None:
         return None
-    candidates = session.exec(
-        select(Directive)
-        .where(col(Directive.active).is_(True))
-        .where(col(Directive.commune_id) == unit.commune_id)
-        .order_by(col(Directive.starts_on).desc())
-    ).all()
-    for directive in candidates:
+    for directive in directives:
         if applicable(directive, form, unit, today):
             return scope_for(directive, today)
     return Scope(None, period_for(Recurrence.DAILY, today), None)
@@ -81,15 +97,9 @@ def still_open(directive: Directive, today: date) -> bool:
     return (directive.report_deadline or directive.unit_deadline or directive.starts_on) >= today
 
 
-def open_directives(session: Session, commune_id: int, today: date) -> list[Directive]:
-    """The directives of ``commune_id`` still open today, newest start first."""
-    rows = session.exec(
-        select(Directive)
-        .where(col(Directive.active).is_(True))
-        .where(col(Directive.commune_id) == commune_id)
-        .order_by(col(Directive.starts_on).desc(), col(Directive.id).desc())
-    ).all()
-    return [d for d in rows if still_open(d, today)]
+def open_directives(directives: Sequence[Directive], today: date) -> list[Directive]:
+    """Of a commune's active ``directives`` (newest start first), those still open today."""
+    return [d for d in directives if still_open(d, today)]
 
 
 def open_campaign(directives: list[Directive], today: date) -> Directive | None:

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from bot.core.dialog import Dialog
 from bot.core.events import EventKind, Reply, RequestKind
 from bot.core.forms.schema import Form
-from bot.core.identity import find_member, register_by_code, register_by_contact
+from bot.core.identity import mark_reachable, register_by_code, register_by_contact
 from bot.core.turn import Turn
 from bot.messages import t
 from bot.text import fold, fold_label, small_int
@@ -31,14 +31,12 @@ _TYPED_BUTTONS = ("inc", "sum")
 
 
 def dispatch(turn: Turn) -> None:
+    """Route the event. The engine has already looked the sender up in the roster
+    (``turn.member`` and ``turn.unit``, None for a stranger)."""
     load_all()
     event = turn.event
-    found = find_member(turn.session, event)
-    if found is not None:
-        turn.member, turn.unit = found
-        if turn.member.unreachable:  # they blocked the bot once; writing again unblocks it
-            turn.member.unreachable = False
-            turn.session.add(turn.member)
+    if turn.member is not None and turn.member.unreachable:
+        mark_reachable(turn.session, turn.member)  # they blocked the bot; writing unblocks it
     if not event.private_chat:
         if event.command is not None:
             turn.say(Reply(t("chat.group_not_supported")))

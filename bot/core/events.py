@@ -7,7 +7,7 @@ stored in the outbox as JSON (:meth:`Reply.to_payload`) before anything is sent.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -92,7 +92,12 @@ class Reply:
     callback_id: str | None = None  # for kind "callback_answer": the button press answered
 
     def to_payload(self) -> dict[str, Any]:
-        payload = asdict(self)
+        # By hand, not dataclasses.asdict (which deep-copies every value): this runs for
+        # every reply of every update.
+        payload = {name: getattr(self, name) for name in _REPLY_FIELDS}
+        payload["choices"] = [
+            {name: getattr(choice, name) for name in _CHOICE_FIELDS} for choice in self.choices
+        ]
         payload["request"] = self.request.value if self.request else None
         return payload
 
@@ -102,6 +107,10 @@ class Reply:
         data["choices"] = [Choice(**c) for c in data.get("choices", [])]
         data["request"] = RequestKind(data["request"]) if data.get("request") else None
         return cls(**data)
+
+
+_REPLY_FIELDS = tuple(f.name for f in fields(Reply))
+_CHOICE_FIELDS = tuple(f.name for f in fields(Choice))
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,14 @@ Roles always come from the roster row found here, never from anything in the mes
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Column, Connection, Select, bindparam, update
 from sqlmodel import Session, col, select
 
 from bot.core.events import EventKind, InboundEvent
 from bot.text import normalise_phone, small_int
+from storage.db import table_of
 from storage.enums import Channel
 from storage.invites import redeem
 from storage.models import Member, Unit
@@ -18,27 +21,47 @@ from storage.ratelimit import allow
 
 INVITE_ATTEMPTS = 5
 INVITE_WINDOW = timedelta(minutes=15)
+_MEMBER = table_of(Member)
+_UNIT = table_of(Unit)
 
 
-def find_member(session: Session, event: InboundEvent) -> tuple[Member, Unit] | None:
-    """The active member linked to this channel identity (web: the member id itself), with
-    their unit — one query, since every update needs both."""
-    if event.channel == Channel.TELEGRAM:
-        identity = Member.telegram_user_id == event.user_id
-    elif event.channel == Channel.ZALO:
-        identity = Member.zalo_user_id == event.user_id
-    elif event.channel == Channel.WEB and (member_id := small_int(event.user_id)) is not None:
-        identity = Member.id == member_id
-    else:
-        return None
-    query = (
-        select(Member, Unit)
-        .join(Unit, col(Unit.id) == col(Member.unit_id))
-        .where(identity)
-        .where(col(Member.active).is_(True))
+def _lookup(identity: Column[Any]) -> Select[Any]:
+    query: Select[Any] = (
+        select(*_MEMBER.c, *_UNIT.c)
+        .join(_UNIT, _UNIT.c.id == _MEMBER.c.unit_id)
+        .where(identity == bindparam("identity"))
+        .where(_MEMBER.c.active.is_(True))
     )
-    found = session.exec(query).first()
-    return (found[0], found[1]) if found is not None else None
+    return query
+
+
+#: One prepared lookup per channel: which member column holds that channel's identity.
+_LOOKUPS = {
+    Channel.TELEGRAM.value: _lookup(_MEMBER.c.telegram_user_id),
+    Channel.ZALO.value: _lookup(_MEMBER.c.zalo_user_id),
+    Channel.WEB.value: _lookup(_MEMBER.c.id),  # the web chat's user id is the member id
+}
+
+
+def load_member(conn: Connection, event: InboundEvent) -> tuple[Member, Unit] | None:
+    """The active member linked to this channel identity, with their unit — one query.
+
+    The rows are built from plain columns (no session): the caller decides whether they are
+    cached (:mod:`bot.core.roster_cache`) or used once.
+    """
+    lookup = _LOOKUPS.get(event.channel)
+    identity: object = event.user_id
+    if event.channel == Channel.WEB.value:
+        identity = small_int(event.user_id)
+    if lookup is None or identity is None:
+        return None
+    row = conn.execute(lookup, {"identity": identity}).first()
+    if row is None:
+        return None
+    values = row._mapping
+    member = Member(**{c.name: values[c] for c in _MEMBER.c})
+    unit = Unit(**{c.name: values[c] for c in _UNIT.c})
+    return member, unit
 
 
 def link(member: Member, event: InboundEvent) -> None:
@@ -50,8 +73,16 @@ def link(member: Member, event: InboundEvent) -> None:
     member.unreachable = False
 
 
+def mark_reachable(session: Session, member: Member) -> None:
+    """They wrote again after blocking the bot: messages may go to them again.
+
+    An UPDATE, not a change to ``member``: the row may be the roster cache's shared copy.
+    """
+    session.execute(update(Member).where(col(Member.id) == member.id).values(unreachable=False))
+
+
 def _identity_taken(session: Session, event: InboundEvent) -> bool:
-    return find_member(session, event) is not None
+    return load_member(session.connection(), event) is not None
 
 
 def register_by_code(

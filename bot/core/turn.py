@@ -1,8 +1,12 @@
 """One event being handled: the transaction, who sent it, and the replies gathered.
 
-Handlers receive a :class:`Turn`; they read and write through ``turn.session`` (the event's
-single transaction) and answer through :meth:`Turn.say`. Nothing is sent from here: replies
-become outbox rows when the engine commits.
+Handlers receive a :class:`Turn` and answer through :meth:`Turn.say`. Nothing is sent from
+here: replies become outbox rows when the engine saves the turn, inside the transaction.
+
+The turn runs on ``conn``, the batch's connection, inside the update's savepoint. The hot
+path (who is writing, the dialog row, the replies) uses plain statements on it; anything
+else reads and writes through :attr:`Turn.session`, an ORM session opened on the same
+connection the first time a handler asks for it.
 """
 
 from __future__ import annotations
@@ -11,24 +15,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import Connection
 from sqlalchemy import Engine as SAEngine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.core.events import InboundEvent, Outgoing, Reply
 from bot.core.forms.schema import Form
+from bot.core.roster_cache import RosterView
 from bot.outbox.recipients import member_chats
 from bot.settings import Settings
-from storage.models import DialogSession, Member, Unit
+from storage.dialog_rows import DialogRow, lock_dialog, save_dialog
+from storage.models import Directive, Member, Unit
+from storage.outbox import enqueue_many
 from storage.scope import Reach, reach_of
 
 
 @dataclass
 class Turn:
-    session: Session
+    conn: Connection
+    roster: RosterView
     settings: Settings
     forms: dict[str, Form]
     event: InboundEvent
     now: datetime
+    #: The sender's roster rows. Read-only: they may be shared with other turns (see
+    #: :mod:`bot.core.roster_cache`); change a member through ``session``.
     member: Member | None = None
     unit: Unit | None = None
     outgoing: list[Outgoing] = field(default_factory=list)
@@ -36,7 +47,59 @@ class Turn:
     #: Work that must not run inside the event's transaction (it opens its own, or is slow:
     #: a reminder round, building report files). Each returns replies for this chat.
     after_commit: list[Callable[[], list[Reply]]] = field(default_factory=list)
-    _dialog: DialogSession | None = None
+    _dialog: DialogRow | None = None
+    _session: Session | None = None
+
+    # --- the transaction ---------------------------------------------------------------------
+    @property
+    def session(self) -> Session:
+        """An ORM session inside this update's transaction (opened on first use)."""
+        if self._session is None:
+            # "rollback_only": the session never commits; the engine ends the transaction
+            # (and rolls back the update's savepoint if a handler raises).
+            self._session = Session(
+                bind=self.conn, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self._session
+
+    @property
+    def used_session(self) -> bool:
+        return self._session is not None
+
+    @property
+    def db(self) -> SAEngine:
+        """The engine behind this turn, for after-commit work that opens its own transactions."""
+        return self.conn.engine
+
+    def flush(self) -> None:
+        """Write the handlers' ORM changes (before :meth:`write`, outside any pipeline)."""
+        if self._session is not None:
+            self._session.flush()
+
+    def write(self) -> None:
+        """Write the dialog row and the replies (prepared statements: pipeline-safe)."""
+        if self._dialog is not None:
+            save_dialog(self.conn, self._dialog)
+        enqueue_many(self.conn, self._replies())
+
+    def save(self) -> None:
+        """Everything the turn did: ORM changes, the dialog row, the replies."""
+        self.flush()
+        self.write()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+    def _replies(self) -> list[Outgoing]:
+        if self.event.callback_id is None:
+            return self.outgoing
+        # The button stops spinning first; the toast is short by Telegram's rules.
+        toast = (self.callback_text or "")[:190]
+        answer = Reply(text=toast, urgent=True, callback_id=self.event.callback_id)
+        event = self.event
+        first = Outgoing(event.channel, event.chat_id, answer, kind="callback_answer")
+        return [first, *self.outgoing]
 
     # --- answering ---------------------------------------------------------------------------
     def say(self, reply: Reply) -> None:
@@ -54,13 +117,6 @@ class Turn:
 
     def toast(self, text: str) -> None:
         self.callback_text = text
-
-    @property
-    def db(self) -> SAEngine:
-        """The engine behind this turn, for after-commit work that opens its own transactions."""
-        bind = self.session.get_bind()
-        assert isinstance(bind, SAEngine)
-        return bind
 
     # --- who and where -----------------------------------------------------------------------
     @property
@@ -82,24 +138,27 @@ class Turn:
             return Reach.nowhere()
         return reach_of(self.member, self.unit)
 
-    def dialog(self) -> DialogSession:
-        """This member's dialog session on this chat, created when missing, locked for update."""
-        if self._dialog is not None:
-            return self._dialog
-        assert self.member is not None and self.member.id is not None
-        query = (
-            select(DialogSession)
-            .where(DialogSession.member_id == self.member.id)
-            .where(DialogSession.channel == self.event.channel)
-            .where(DialogSession.chat_id == self.event.chat_id)
-            .with_for_update()
-        )
-        row = self.session.exec(query).first()
-        if row is None:
-            row = DialogSession(
-                member_id=self.member.id, channel=self.event.channel, chat_id=self.event.chat_id
-            )
-            self.session.add(row)
-            self.session.flush()
+    def active_directives(self) -> tuple[Directive, ...]:
+        """The active directives of the member's commune, newest start first (read-only);
+        none for a province-level unit (its reports answer no commune's directive)."""
+        if self.commune_id is None:
+            return ()
+        return self.roster.active_directives(self.commune_id)
+
+    def preload_dialog(self, row: DialogRow | None) -> None:
+        """The dialog row the engine loaded and locked with the claim (None: not there yet,
+        :meth:`dialog` creates it when asked)."""
         self._dialog = row
-        return row
+
+    def dialog(self) -> DialogRow:
+        """This member's dialog row on this chat, created when missing, locked for update.
+
+        Change it, then set ``changed``: the engine writes it back when the turn is saved.
+        (The engine usually loaded it already, together with the update's claim.)
+        """
+        if self._dialog is None:
+            assert self.member is not None and self.member.id is not None
+            self._dialog = lock_dialog(
+                self.conn, self.member.id, self.event.channel, self.event.chat_id, self.now
+            )
+        return self._dialog

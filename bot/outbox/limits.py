@@ -33,14 +33,16 @@ class ChannelLimits:
 
 
 def limits_for(channel: str, settings: Settings) -> ChannelLimits:
-    """Telegram: Bots FAQ numbers (≈1/s per chat, 20/min per group, 30/s overall).
+    """Telegram: Bots FAQ numbers (≈1/s per chat, 20/min per group, 30/s overall); the per
+    chat and overall rates are settings.
 
     Zalo publishes no limits; its overall rate is a setting and chats are paced like Telegram's.
     """
+    chat = settings.chat_rate_per_second
     if channel == "telegram":
-        return ChannelLimits(global_rate=settings.telegram_rate_per_second)
+        return ChannelLimits(global_rate=settings.telegram_rate_per_second, chat_rate=chat)
     if channel == "zalo":
-        return ChannelLimits(global_rate=settings.zalo_rate_per_second)
+        return ChannelLimits(global_rate=settings.zalo_rate_per_second, chat_rate=chat)
     # The web channel delivers into our own database/page: pace it only to stay polite.
     return ChannelLimits(global_rate=100.0, global_burst=10.0, chat_rate=50.0, chat_burst=10.0)
 

@@ -38,6 +38,7 @@ LEASE_SLACK = timedelta(seconds=60)  # claim lifetime beyond the batch's planned
 LEASE_MARGIN = timedelta(seconds=5)  # do not start a send this close to the claim's end
 RELEASE_AFTER = 5.0  # a chat paused longer than this goes back to the table, untried
 MIN_RETRY_AFTER = 1.0  # a 429 asking for 0 s must not turn into a busy loop
+MAX_IN_FLIGHT = 32  # sends under way at once per channel (the HTTP pool is sized to match)
 PREFETCH_SECONDS = 1.0  # claim the next batch when this much of the current one is left
 
 
@@ -82,7 +83,7 @@ class OutboxSender:
         rng: random.Random | None = None,
         batch_seconds: float = 5.0,
         poll_seconds: float = 1.0,
-        max_in_flight: int = 32,
+        max_in_flight: int = MAX_IN_FLIGHT,
     ) -> None:
         self._engine = engine
         self._senders = dict(senders)

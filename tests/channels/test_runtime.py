@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
 from sqlmodel import Session, select
 
+from bot.channels import telegram_channel
 from bot.context import AppContext, open_context
+from bot.core.engine import Engine, Outcome
+from bot.core.events import InboundEvent
 from bot.runtime import run
 from bot.settings import load_settings
 from storage.models import OutboxMessage, ProcessedUpdate
@@ -136,4 +140,35 @@ async def test_zalo_and_telegram_run_side_by_side(
     assert "chưa có trong danh sách" in fake_zalo.texts_to("zalo-user-1")[0]
     stop.set()
     await asyncio.wait_for(task, 40)
+    ctx.close()
+
+
+async def test_a_getupdates_page_is_one_batch_confirmed_after_its_commit(
+    tmp_path: Path, fake_telegram: FakeTelegram
+) -> None:
+    batches: list[int] = []
+
+    class Recording(Engine):
+        def handle_batch(
+            self,
+            events: Sequence[InboundEvent],
+            on_committed: Callable[[list[Outcome]], None] | None = None,
+        ) -> list[Outcome]:
+            # Nothing of this page is confirmed while it is being handled.
+            assert len(fake_telegram.pending_updates) == len(events)
+            batches.append(len(events))
+            return super().handle_batch(events, on_committed)
+
+    ctx = context(tmp_path, fake_telegram)
+    for uid in range(5):  # queued before the first poll: they come as one page
+        fake_telegram.push_update(fake_telegram.text_update(4300 + uid, "xin chào"))
+    stop = asyncio.Event()
+    async with fake_telegram.ptb_bot() as bot:
+        task = asyncio.create_task(telegram_channel.poll(Recording(ctx), bot, stop, timeout=1))
+        await wait_for(lambda: not fake_telegram.pending_updates)
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    assert batches[0] == 5
+    with Session(ctx.engine) as s:
+        assert len(s.exec(select(ProcessedUpdate)).all()) == 5
     ctx.close()

@@ -63,6 +63,13 @@ class Person:
     def send(self, event: InboundEvent) -> Outcome:
         return self.harness.engine.handle(event)
 
+    # Events not yet sent (for batches: ``harness.engine.handle_batch([...])``).
+    def text_event(self, text: str) -> InboundEvent:
+        return self._event(EventKind.TEXT, text=text)
+
+    def press_event(self, data: str) -> InboundEvent:
+        return self._event(EventKind.BUTTON, data=data, callback_id=f"cb{next(_ids)}")
+
     def text(self, text: str) -> Outcome:
         return self.send(self._event(EventKind.TEXT, text=text))
 
@@ -174,12 +181,16 @@ class Harness:
             rows = s.exec(query.order_by(col(Member.id))).all()
         return [m for m, u in rows if role in m.roles and unit_kind in (None, u.kind)]
 
-    def link(self, member: Member, user_id: str, channel: str = "telegram") -> Person:
-        """Register ``member`` through the real flow: an invite code sent to the bot."""
+    def invite_code(self, member: Member) -> str:
+        """A fresh single-use invite code for ``member``."""
         with transaction(self.db) as s:
             fresh = s.get(Member, member.id)
             assert fresh is not None
-            code = issue_codes(s, [fresh])[0].code
+            return issue_codes(s, [fresh])[0].code
+
+    def link(self, member: Member, user_id: str, channel: str = "telegram") -> Person:
+        """Register ``member`` through the real flow: an invite code sent to the bot."""
+        code = self.invite_code(member)
         person = Person(self, user_id, channel=channel)
         person.text(f"/start {code}")
         person.replies()

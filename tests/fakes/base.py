@@ -168,6 +168,11 @@ class FakeBotApi(FakeServer):
         """The params of every call to ``method``."""
         return [call.params for call in self.calls if call.method == method]
 
+    def count_calls(self, *methods: str) -> int:
+        """How many calls reached any of ``methods`` (cheap: nothing is copied)."""
+        with self._lock:
+            return sum(1 for call in self._calls if call.method in methods)
+
     @property
     def count_429(self) -> int:
         """How many 429 answers were given (rate limits and injected ones)."""

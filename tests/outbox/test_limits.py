@@ -63,6 +63,10 @@ def test_limits_follow_the_settings(tmp_path: object) -> None:
     settings = load_settings(telegram_rate_per_second=12, zalo_rate_per_second=4, _env_file=None)
     assert limits_for("telegram", settings).global_rate == 12
     assert limits_for("zalo", settings).global_rate == 4
+    assert limits_for("telegram", settings).chat_rate == 1.0  # Telegram's ask, by default
+    faster = load_settings(chat_rate_per_second=50, _env_file=None)
+    assert limits_for("telegram", faster).chat_rate == 50
+    assert limits_for("zalo", faster).chat_rate == 50
 
 
 def test_float_rounding_never_blocks_a_due_token() -> None:

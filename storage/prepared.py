@@ -1,0 +1,214 @@
+"""Prepared statements for the hot path: a Core statement compiled once, run on the cursor.
+
+Every update runs the same handful of statements (the claim, the dialog row's load and save,
+the outbox insert). Through ``Connection.execute`` each costs ~15 µs of SQLAlchemy
+bookkeeping (cache lookup, execution context, result set-up, events) — more than SQLite
+needs to run it. A :class:`Prepared` statement is compiled by SQLAlchemy once per dialect —
+the same SQL text, the same type conversions (JSON, UTC datetimes) as ``execute`` would use
+— and then handed straight to the DBAPI cursor of the connection's current transaction.
+
+What stays with SQLAlchemy: the connection, its transaction and savepoints (begin, commit,
+rollback go through the :class:`~sqlalchemy.Connection` as ever), and errors, which are
+re-raised as SQLAlchemy's own (:class:`~sqlalchemy.exc.IntegrityError`,
+:class:`~sqlalchemy.exc.OperationalError`…) so callers catch what they always caught.
+Statements must name every value as a bind parameter (``bindparam``/``values``), so the
+compiled SQL does not depend on which values are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+
+Processor = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    positional: tuple[str, ...] | None  # parameter names in order, for "?"-style drivers
+    binds: dict[str, Processor]  # parameter name → conversion to the driver's value
+    fixed: dict[str, Any]  # parameters the statement itself gives a value (``version + 1``)
+    columns: tuple[tuple[str, Processor | None], ...]  # result columns and their conversion
+
+
+class Prepared:
+    """One statement, compiled per dialect on first use; thread-safe.
+
+    ``statement`` is the statement, or a function building it for a dialect name (for
+    dialect-specific clauses such as ``ON CONFLICT``).
+    """
+
+    def __init__(self, statement: Executable | Callable[[str], Executable]) -> None:
+        self._build = statement if callable(statement) else lambda _dialect: statement
+        self._compiled: dict[str, _Compiled] = {}
+
+    def execute(self, conn: Connection, params: Mapping[str, Any]) -> int:
+        """Run it once; the number of rows it changed."""
+        return self.send(conn, params).rowcount()
+
+    def first(self, conn: Connection, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The first row of a query, as ``{column name: value}``, or None."""
+        return self.send(conn, params).first()
+
+    def run(self, conn: Connection, params: Mapping[str, Any]) -> None:
+        """Run it once, wanting no result (so it may go in a :func:`pipeline`)."""
+        self.send(conn, params).close()
+
+    def execute_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run it once per parameter set, in order, in one driver call (pipeline-safe)."""
+        if rows:
+            # One row: a plain execute (psycopg's executemany costs ~2 round trips' worth).
+            many = len(rows) > 1
+            self._run(conn, self._compile(conn.dialect), rows, many=many).close()
+
+    def send(self, conn: Connection, params: Mapping[str, Any]) -> Pending:
+        """Run it — inside a :func:`pipeline`, only queue it; read the result afterwards."""
+        compiled = self._compile(conn.dialect)
+        return Pending(self._run(conn, compiled, [params], many=False), compiled)
+
+    # --- inside ---------------------------------------------------------------------------------
+    def _compile(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = _compile(self._build(dialect.name), dialect)
+            self._compiled[dialect.name] = found
+        return found
+
+    @staticmethod
+    def _run(
+        conn: Connection, compiled: _Compiled, rows: Sequence[Mapping[str, Any]], *, many: bool
+    ) -> Any:
+        converted = [_driver_params(compiled, row) for row in rows]
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None, "the connection is closed"
+        cursor = dbapi.cursor()
+        try:
+            if many:
+                cursor.executemany(compiled.sql, converted)
+            else:
+                cursor.execute(compiled.sql, converted[0])
+        except conn.dialect.loaded_dbapi.Error as exc:
+            cursor.close()
+            raise DBAPIError.instance(
+                compiled.sql,
+                converted if many else converted[0],
+                exc,
+                conn.dialect.loaded_dbapi.Error,
+                dialect=conn.dialect,
+                ismulti=many,
+            ) from exc
+        return cursor
+
+
+class Pending:
+    """A statement sent; its result is read once (after the pipeline it went in, if any)."""
+
+    def __init__(self, cursor: Any, compiled: _Compiled) -> None:
+        self._cursor = cursor
+        self._compiled = compiled
+
+    def rowcount(self) -> int:
+        try:
+            return int(self._cursor.rowcount)
+        finally:
+            self.close()
+
+    def first(self) -> dict[str, Any] | None:
+        try:
+            row = self._cursor.fetchone()
+        finally:
+            self.close()
+        if row is None:
+            return None
+        return {
+            name: (convert(value) if convert is not None else value)
+            for (name, convert), value in zip(self._compiled.columns, row, strict=True)
+        }
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+@contextmanager
+def pipeline(conn: Connection) -> Iterator[None]:
+    """Statements sent inside the block travel to PostgreSQL together — one round trip
+    instead of one each — and run in order; their results (:class:`Pending`) are read
+    after the block, and the first error is raised as it ends. On SQLite, which has no
+    round trips, statements simply run at once.
+
+    Only :class:`Prepared` statements that want no result before the block ends belong
+    inside; an ORM query would wait for its result and gain nothing.
+    """
+    dbapi = conn.connection.dbapi_connection
+    enter = getattr(dbapi, "pipeline", None) if conn.dialect.name == "postgresql" else None
+    if enter is None:
+        yield
+        return
+    try:
+        with enter():
+            yield
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(
+            "(pipeline)", None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+        ) from exc
+
+
+def insert_ignoring_conflicts(
+    table: Table, columns: Sequence[str], unique: Sequence[str]
+) -> Prepared:
+    """``INSERT … ON CONFLICT (unique) DO NOTHING`` of ``columns``, for SQLite or PostgreSQL.
+
+    A row that would break the unique key is skipped without an error, so the transaction
+    (and, on PostgreSQL, every statement after it) stays usable; :meth:`Prepared.execute`
+    returns 0 for it.
+    """
+
+    def build(dialect: str) -> Executable:
+        module = postgresql if dialect == "postgresql" else sqlite
+        statement = module.insert(table).values({name: bindparam(name) for name in columns})
+        ignoring: Executable = statement.on_conflict_do_nothing(index_elements=list(unique))
+        return ignoring
+
+    return Prepared(build)
+
+
+def _driver_params(compiled: _Compiled, row: Mapping[str, Any]) -> Any:
+    binds = compiled.binds
+    if compiled.fixed:
+        row = {**compiled.fixed, **row}
+    if compiled.positional is not None:
+        return tuple(
+            binds[name](row[name]) if name in binds else row[name] for name in compiled.positional
+        )
+    return {name: (binds[name](v) if name in binds else v) for name, v in row.items()}
+
+
+def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
+    compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    assert isinstance(compiled, SQLCompiler)
+    binds: dict[str, Processor] = {}
+    fixed: dict[str, Any] = {}
+    for name, bind in compiled.binds.items():
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            binds[name] = process
+        if not bind.required:
+            fixed[name] = bind.effective_value
+    columns: list[tuple[str, Processor | None]] = []
+    # What a SELECT selects, or what an INSERT/UPDATE … RETURNING returns.
+    for column in getattr(statement, "exported_columns", ()):
+        impl = column.type.dialect_impl(dialect)
+        columns.append((column.name, impl.result_processor(dialect, None)))
+    order = compiled.positiontup
+    positional = tuple(order) if compiled.positional and order is not None else None
+    return _Compiled(compiled.string, positional, binds, fixed, tuple(columns))

@@ -1,0 +1,68 @@
+"""Prepared statements write and read exactly what SQLAlchemy would, on both backends."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, bindparam, insert, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from storage.db import table_of
+from storage.models import OutboxMessage, ProcessedUpdate
+from storage.outbox import COLUMNS
+from storage.prepared import Prepared, insert_ignoring_conflicts
+
+_OUTBOX = table_of(OutboxMessage)
+WHEN = datetime(2025, 9, 10, 2, 0, 0, 123456, tzinfo=UTC)
+
+
+def test_json_and_utc_timestamps_round_trip_like_the_orm(engine: Engine) -> None:
+    write = insert_ignoring_conflicts(_OUTBOX, COLUMNS, ("dedupe_key",))
+    payload = {"text": "Chào <b>bà</b> 🌾", "choices": [{"n": 1}], "urgent": True}
+    row = dict(
+        channel="telegram", chat_id="1", kind="message", payload=payload, status="queued",
+        attempts=0, parts_sent=0, dedupe_key="k1", next_attempt_at=WHEN, created_at=WHEN,
+    )  # fmt: skip
+    with engine.begin() as conn:
+        assert write.execute(conn, row) == 1
+        assert write.execute(conn, {**row, "chat_id": "2"}) == 0  # same key: skipped, no error
+        read = Prepared(select(_OUTBOX).where(_OUTBOX.c.dedupe_key == bindparam("key")))
+        got = read.first(conn, {"key": "k1"})
+        assert read.first(conn, {"key": "nope"}) is None
+    assert got is not None
+    assert got["payload"] == payload and got["created_at"] == WHEN and got["chat_id"] == "1"
+    with Session(engine) as s:  # and the ORM reads the row back the same
+        model = s.get(OutboxMessage, got["id"])
+        assert model is not None and model.payload == payload and model.next_attempt_at == WHEN
+    if engine.dialect.name == "postgresql":  # stored as JSON, not as a JSON string
+        with engine.connect() as conn:
+            kind = conn.execute(text("SELECT json_typeof(payload) FROM outboxmessage")).scalar()
+        assert kind == "object"
+
+
+def test_driver_errors_come_back_as_sqlalchemy_errors(engine: Engine) -> None:
+    plain = Prepared(
+        insert(table_of(ProcessedUpdate)).values(
+            channel=bindparam("channel"), update_key=bindparam("key"), processed_at=bindparam("at")
+        )
+    )
+    with engine.begin() as conn:
+        plain.execute(conn, {"channel": "telegram", "key": "1", "at": WHEN})
+        with pytest.raises(IntegrityError):
+            plain.execute(conn, {"channel": "telegram", "key": "1", "at": WHEN})
+        conn.rollback()
+
+
+def test_many_rows_in_one_call_keep_their_order(engine: Engine) -> None:
+    many = insert_ignoring_conflicts(_OUTBOX, COLUMNS, ("dedupe_key",))
+    rows = [
+        dict(channel="web", chat_id="9", kind="message", payload={"text": str(i)}, status="queued",
+             attempts=0, parts_sent=0, next_attempt_at=WHEN, created_at=WHEN, dedupe_key=None)
+        for i in range(5)
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        many.execute_many(conn, rows)
+        texts = conn.execute(select(_OUTBOX.c.payload).order_by(_OUTBOX.c.id)).scalars().all()
+    assert [p["text"] for p in texts] == ["0", "1", "2", "3", "4"]
