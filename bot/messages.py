@@ -903,7 +903,129 @@ CATALOG: dict[str, str] = {
     "report.summary.overdue": "<b>Quá hạn, chưa gửi ({count}):</b> {names}",
     "report.summary.missing": "<b>Chưa gửi ({count}):</b> {names}",
     "report.summary.more": "… và {count} đơn vị khác",
+    # --- the province roll-up (Công an tỉnh, UBND tỉnh) ---------------------------------------
+    "province.summary.title": "🏛 <b>Tổng hợp toàn tỉnh {number}</b>",
+    "province.summary.period": "Kỳ: {period} · hạn xã, phường gửi báo cáo: {deadline}",
+    "province.summary.communes": (
+        "<b>Xã, phường đã gửi báo cáo:</b> {submitted}/{expected} ({pct}) — {on_time} đúng hạn, "
+        "{late} trễ hạn; còn {missing} chưa gửi."
+    ),
+    "province.summary.units": (
+        "<b>Đơn vị cơ sở đã báo cáo xã:</b> {submitted}/{expected} ({pct})."
+    ),
+    "province.summary.figures": "<b>Số liệu từ {count} báo cáo xã đã gửi:</b>",
+    "province.summary.no_figures": (
+        "<b>Số liệu:</b> chưa có xã, phường nào gửi báo cáo nên chưa có số liệu tổng hợp."
+    ),
+    "province.summary.waiting": "<b>Chưa gửi báo cáo ({count}):</b> {names}",
+    "province.summary.overdue": "<b>Quá hạn, chưa gửi báo cáo ({count}):</b> {names}",
+    "province.summary.waiting_item": "{name} ({submitted}/{expected} đơn vị)",
+    "province.summary.more": "… và {count} xã, phường khác",
+    "province.report.authority": "tỉnh {name}",
+    "province.report.title": "Tổng hợp {subject} của các xã, phường",
+    "province.report.addressee": "Bộ Công an",
+    "province.report.recipients": (
+        "Bộ Công an (b/c)\nThường trực Tỉnh ủy (b/c)\nThường trực HĐND tỉnh (b/c)\n"
+        "CT, các PCT UBND tỉnh\nCông an tỉnh\nUBND các xã, phường\nLưu: VT"
+    ),
+    "province.report.more": " và {count} xã, phường khác",
+    "province.report.nobody": (
+        "Đến ngày {as_of}, chưa có xã, phường nào trong tổng số {expected} xã, phường gửi báo "
+        "cáo kết quả thực hiện."
+    ),
+    "province.report.answered": (
+        "Đến ngày {as_of}, có {submitted}/{expected} xã, phường ({pct}) gửi báo cáo kết quả "
+        "thực hiện, trong đó {on_time} đúng hạn, {late} trễ hạn."
+    ),
+    "province.report.missing": "Còn {count} xã, phường chưa gửi báo cáo: {names}.",
+    "province.report.units": (
+        "Tại các xã, phường, {submitted}/{expected} cơ quan, đơn vị, thôn ({pct}) đã báo cáo kết"
+        " quả về UBND xã, phường."
+    ),
+    "province.report.tips_in": "{commune} {n} tin",
+    "province.report.tips": (
+        "Các xã, phường tiếp nhận {total} tin báo về người, phương tiện khả nghi tại {communes} "
+        "xã, phường ({where}); còn {open} tin đang xác minh, xử lý."
+    ),
+    "province.report.tips_false": "Ngoài ra có {n} tin báo được xác minh là không chính xác.",
+    "province.report.assess.all": (
+        "Các xã, phường đã triển khai thực hiện và báo cáo kết quả đầy đủ."
+    ),
+    "province.report.assess.most": (
+        "Phần lớn các xã, phường đã triển khai thực hiện và báo cáo kết quả; một số xã, phường"
+        " chưa báo cáo, cần tiếp tục đôn đốc."
+    ),
+    "province.report.assess.few": (
+        "Việc báo cáo kết quả của các xã, phường còn chậm, nhiều xã, phường chưa báo cáo; cần "
+        "tiếp tục đôn đốc."
+    ),
+    "province.report.assess.propaganda": (
+        "Công tác tuyên truyền được các xã, phường triển khai với {sessions} buổi."
+    ),
+    "province.report.assess.patrol": (
+        "Lực lượng các xã, phường duy trì tuần tra, kiểm soát với {patrols} lượt trong kỳ."
+    ),
+    "province.report.assess.tips_open": (
+        "Còn {n} tin báo về người, phương tiện khả nghi đang được xác minh, xử lý."
+    ),
+    "province.xlsx.title": "Tổng hợp kết quả báo cáo của các xã, phường",
+    "province.xlsx.attached": "(Kèm theo Báo cáo số      /BC-UBND ngày {day} tháng {month} năm {year} của UBND {authority})",
+    "province.xlsx.col.commune": "Xã, phường",
+    "province.xlsx.col.sent_at": "Ngày gửi",
+    "province.xlsx.col.units_expected": "Đơn vị phải báo cáo",
+    "province.xlsx.col.units_submitted": "Đơn vị đã báo cáo",
+    "province.xlsx.col.units_on_time": "Đơn vị đúng hạn",
+    "province.xlsx.col.tips": "Tin báo (đến nay)",
+    "province.xlsx.sheet.tips": "Tin báo",
+    "province.xlsx.sheet.remarks": "Khó khăn - Đề xuất",
+    "province.status.on_time": "Đã gửi, đúng hạn",
+    "province.status.late": "Đã gửi, trễ hạn",
+    "province.status.missing": "Chưa gửi",
+    "province.none_open": "Hiện không có chỉ đạo nào của tỉnh đang cần tổng hợp.",
+    "province.docx_caption": "📄 Dự thảo báo cáo tổng hợp các xã, phường (DOCX)",
+    "province.xlsx_caption": "📊 Phụ lục tổng hợp theo từng xã, phường (XLSX)",
+    "province.send.offer": "Báo cáo này trả lời chỉ đạo của tỉnh. Khi đã kiểm tra xong:",
+    "province.send.button": "📤 Gửi báo cáo lên tỉnh",
+    "province.send.confirm": (
+        "Gửi báo cáo {number} của xã lên tỉnh? Tỉnh sẽ nhận số liệu như đang tổng hợp lúc này."
+    ),
+    "province.send.confirm_again": (
+        "Xã đã gửi báo cáo {number}. Gửi lại bản cập nhật (lần {version})? Tỉnh sẽ nhận số liệu"
+        " như đang tổng hợp lúc này; ngày gửi đầu tiên vẫn được giữ."
+    ),
+    "province.send.yes": "📤 Gửi lên tỉnh",
+    "province.send.no": "✖️ Chưa gửi",
+    "province.send.not_now": "Chưa gửi. Gõ /summary để xem lại và gửi khi sẵn sàng.",
+    "province.send.toast": "Đã gửi lên tỉnh",
+    "province.send.done": "📤 Đã gửi báo cáo {number} lên tỉnh lúc {at} (lần {version}).",
+    "province.send.late": "Lần gửi đầu tiên sau hạn của tỉnh: tỉnh ghi nhận là trễ hạn.",
+    "province.send.told": "Đã báo tới: {names}.",
+    "province.send.nobody": (
+        "Cấp tỉnh chưa có ai liên kết Tin Báo nên chưa ai được nhắn; báo cáo đã được ghi nhận"
+        " và hiện trên trang tổng hợp của tỉnh."
+    ),
+    "province.send.news": (
+        "📥 <b>{commune}</b> đã gửi báo cáo {number} lúc {at} (lần {version}); "
+        "{submitted}/{expected} đơn vị của xã đã báo cáo."
+    ),
+    "province.send.news_late": (
+        "📥 <b>{commune}</b> đã gửi báo cáo {number} lúc {at} (lần {version}, trễ hạn); "
+        "{submitted}/{expected} đơn vị của xã đã báo cáo."
+    ),
     "cli.report.no_directive": "{commune} không có văn bản «{number}» (xem: tinbao directive list).",
+    "cli.report.not_a_copy": (
+        "Văn bản {number} không phải chỉ đạo của tỉnh giao cho xã: không có gì để gửi lên tỉnh."
+    ),
+    "cli.report.sent": "Đã gửi báo cáo lên tỉnh (lần {version}).",
+    "cli.report.told": "Đã báo tới: {names}.",
+    "cli.report.told_nobody": "chưa ai ở cấp tỉnh liên kết Tin Báo",
+    "cli.report.no_province_directive": (
+        "Không có chỉ đạo cấp tỉnh số «{number}» (xem: tinbao directive list --province)."
+    ),
+    "cli.report.province_done": (
+        "Đã lập báo cáo tổng hợp {number}: {submitted}/{expected} xã, phường đã gửi báo cáo. "
+        "{docx} và {xlsx}"
+    ),
     "cli.report.step.aggregate": "Tổng hợp số liệu",
     "cli.report.step.docx": "Lập báo cáo DOCX",
     "cli.report.step.xlsx": "Lập phụ lục XLSX",

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     report_signer_name: str = ""
     report_signer_title: str = "CHỦ TỊCH"
     report_signer_authority: str = "TM. ỦY BAN NHÂN DÂN"
+    province_signer_name: str = ""
+    province_signer_title: str = "CHỦ TỊCH"
+    province_signer_authority: str = "TM. ỦY BAN NHÂN DÂN"
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)

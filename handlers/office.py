@@ -10,15 +10,23 @@ from bot.core.events import Reply
 from bot.core.turn import Turn
 from bot.messages import t
 from handlers.progress import progress_text, remind_now
+from handlers.province import PROVINCE_VIEW_ROLES, province_progress
 from handlers.registry import command
 from storage.enums import Role
 
 
-@command("/tiendo", "cmd.tiendo", (Role.OFFICE_STAFF, Role.POLICE, Role.LEADER, Role.ADMIN))
+@command(
+    "/tiendo",
+    "cmd.tiendo",
+    (Role.OFFICE_STAFF, Role.POLICE, Role.LEADER, Role.ADMIN, *PROVINCE_VIEW_ROLES),
+)
 def progress(turn: Turn, args: str) -> None:
     assert turn.member is not None
     if turn.commune_id is None:
-        turn.say(Reply(t("chat.not_allowed")))
+        if turn.reach.province_wide:
+            province_progress(turn)  # which communes have answered, and how far the rest are
+        else:
+            turn.say(Reply(t("chat.not_allowed")))
         return
     turn.say(
         Reply(progress_text(turn.session, turn.member, turn.commune_id, turn.settings, turn.now))

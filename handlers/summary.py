@@ -17,6 +17,13 @@ from bot.core.events import Choice, Reply
 from bot.core.render import esc
 from bot.core.turn import Turn
 from bot.messages import t
+from handlers.province import (
+    PROVINCE_VIEW_ROLES,
+    SEND_ROLES,
+    pick_province_directive,
+    province_summary,
+    send_offer,
+)
 from handlers.registry import command
 from reports.bundle import build_bundle
 from reports.scope import PeriodError, resolve_period
@@ -24,7 +31,7 @@ from storage.directives import find_directive
 from storage.enums import Role
 from storage.models import AuditLog, Directive
 
-SUMMARY_ROLES = (Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN)
+SUMMARY_ROLES = (Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN, *PROVINCE_VIEW_ROLES)
 PICK_LABEL_CHARS = 48  # a directive's summary is cut to fit a phone-wide button
 
 
@@ -37,10 +44,15 @@ def summary(turn: Turn, args: str) -> None:
     """``/summary [số văn bản] [kỳ]``, e.g. ``/summary 1949/UBND-NC`` or ``/summary 45/KH-UBND 2025-W37``."""
     today = _today(turn)
     commune_id = turn.commune_id
-    if commune_id is None:
-        turn.say(Reply(t("chat.not_allowed")))
-        return
     number, _, period = args.strip().partition(" ")
+    if commune_id is None:
+        if not turn.reach.province_wide:
+            turn.say(Reply(t("chat.not_allowed")))
+            return
+        province = pick_province_directive(turn, number)
+        if province is not None:
+            province_summary(turn, province, period)
+        return
     if number:
         directive = find_directive(turn.session, commune_id, number)
         if directive is None:
@@ -102,6 +114,7 @@ def summarise(turn: Turn, directive: Directive, period: str) -> None:
     settings, now, member_id = turn.settings, turn.now, turn.member.id
     actor = f"{turn.event.channel}:{turn.event.user_id}"
     directive_id, number, commune_id = directive.id, directive.number, directive.commune_id
+    offer = send_offer(directive, period_key) if turn.has_role(*SEND_ROLES) else None
     turn.say(Reply(t("summary.working")))
 
     def build() -> list[Reply]:
@@ -129,6 +142,7 @@ def summarise(turn: Turn, directive: Directive, period: str) -> None:
             Reply(t("summary.chart_caption"), photo_path=str(bundle.chart)),
             Reply(t("summary.docx_caption"), document_path=str(bundle.docx)),
             Reply(t("summary.xlsx_caption"), document_path=str(bundle.xlsx)),
+            *([offer] if offer else []),
         ]
 
     turn.after_commit.append(build)

@@ -29,6 +29,8 @@ from docx.shared import Cm, Mm, Pt
 from reports import footnotes
 
 TEMPLATE = Path(__file__).parent / "templates" / "bao_cao.docx"
+#: The province's consolidated report on the communes' answers (same layout, its own body).
+PROVINCE_TEMPLATE = Path(__file__).parent / "templates" / "bao_cao_tinh.docx"
 FONT = "Times New Roman"
 HEADER_WIDTHS = (Cm(6.5), Cm(10.0))  # Mẫu 1.4, fitted to the 16.5 cm text width
 SIGNATURE_WIDTHS = (Cm(6.0), Cm(10.5))
@@ -437,8 +439,43 @@ def _signature(doc: Any) -> None:
     para(right, "{{ signer_name }}", bold=True, align=CENTER, **block)
 
 
-def build(path: Path = TEMPLATE) -> Path:
-    """Write the template to ``path`` and return it."""
+def _province_body(doc: Any) -> None:
+    """The province's consolidated report: what the communes answered, added up."""
+    para(
+        doc,
+        "Thực hiện {{ doc_type }} số {{ doc_number }} ngày {{ doc_date }} của {{ doc_issuer }} "
+        "về việc {{ doc_summary }}; trên cơ sở báo cáo của UBND các xã, phường, UBND "
+        "{{ commune_name }} tổng hợp kết quả thực hiện như sau:",
+    )
+    _heading(doc, "1. Tình hình triển khai và báo cáo của các xã, phường")
+    _paragraphs(doc, "communes")
+    _heading(doc, "2. Kết quả triển khai thực hiện")
+    para(doc, "a. Quản lý địa bàn, cư trú", keep_next=True)
+    _paragraphs(doc, "residents")
+    para(doc, "b. Công tác tuyên truyền", keep_next=True)
+    _paragraphs(doc, "propaganda")
+    para(doc, "c. Tuần tra, kiểm soát, tiếp nhận tin báo", keep_next=True)
+    _paragraphs(doc, "patrols")
+    _paragraphs(doc, "tips")
+    _paragraphs(doc, "cases")
+    _heading(doc, "3. Đánh giá chung")
+    _paragraphs(doc, "assessment")
+    _heading(doc, "4. Khó khăn, hạn chế")
+    _paragraphs(doc, "difficulties")
+    _heading(doc, "5. Kiến nghị, đề xuất")
+    _paragraphs(doc, "proposals")
+    para(doc, "(Số liệu chi tiết của từng xã, phường theo Phụ lục kèm theo.)", italic=True)
+    para(
+        doc,
+        "Trên đây là báo cáo tổng hợp kết quả thực hiện của UBND {{ commune_name }}./.",
+        keep_next=True,
+    )
+    para(doc, "", before=0, keep_next=True)
+
+
+def build(path: Path = TEMPLATE, *, province: bool = False) -> Path:
+    """Write the commune's template (or, with ``province``, the province's consolidated
+    report's) to ``path`` and return it."""
     doc = Document()
     _base_styles(doc)
     _page_setup(doc)
@@ -449,11 +486,15 @@ def build(path: Path = TEMPLATE) -> Path:
             body.remove(child)
     _header(doc)
     _title(doc)
-    _body(doc)
+    if province:
+        _province_body(doc)
+    else:
+        _body(doc)
     _signature(doc)
-    footnotes.add_footnotes_part(doc, {OWN_INSTRUCTION_NOTE: "{{ own_instruction_note }}"})
+    if not province:
+        footnotes.add_footnotes_part(doc, {OWN_INSTRUCTION_NOTE: "{{ own_instruction_note }}"})
     props = doc.core_properties
-    props.title = "Báo cáo kết quả thực hiện"
+    props.title = "Báo cáo tổng hợp" if province else "Báo cáo kết quả thực hiện"
     props.author = "Tin Báo"
     props.language = "vi-VN"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -462,9 +503,11 @@ def build(path: Path = TEMPLATE) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """``python -m reports.build_template [DIR]``: both templates (into DIR if given)."""
     args = sys.argv[1:] if argv is None else argv
-    out = build(Path(args[0]) if args else TEMPLATE)
-    print(out)
+    folder = Path(args[0]) if args else TEMPLATE.parent
+    print(build(folder / TEMPLATE.name))
+    print(build(folder / PROVINCE_TEMPLATE.name, province=True))
 
 
 if __name__ == "__main__":

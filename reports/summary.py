@@ -22,16 +22,19 @@ def _esc(text: str) -> str:
     return escape(text, quote=False)
 
 
-def _names(names: list[str], room: int) -> str:
-    """Join as many names as fit in ``room`` characters, then '… và N đơn vị khác'."""
+def fit_names(
+    names: list[str], room: int, *, escaped: bool = False, more_key: str = "report.summary.more"
+) -> str:
+    """Join as many names as fit in ``room`` characters, then '… và N đơn vị khác'
+    (``escaped``: the names are HTML already)."""
     shown: list[str] = []
     used = 0
     for i, name in enumerate(names):
-        piece = _esc(name)
+        piece = name if escaped else _esc(name)
         rest = len(names) - i - 1
-        tail = len(t("report.summary.more", count=rest)) + 2 if rest else 0
+        tail = len(t(more_key, count=rest)) + 2 if rest else 0
         if used + len(piece) + 2 + tail > room:
-            more = t("report.summary.more", count=len(names) - i)
+            more = t(more_key, count=len(names) - i)
             return ", ".join([*shown, more]) if shown else more
         shown.append(piece)
         used += len(piece) + 2
@@ -70,9 +73,9 @@ def summary_text(aggregate: Aggregate, directive: Directive, period: Period) -> 
         )
         for k in agg.by_kind
     ]
-    lines += ["", t("report.summary.figures"), *_figure_lines(agg)]
+    lines += ["", t("report.summary.figures"), *figure_lines(agg)]
     lines += [
-        _incidents_line(agg),
+        incidents_line(agg),
         t(
             "report.summary.remarks",
             difficulties=len(agg.difficulties),
@@ -84,7 +87,7 @@ def summary_text(aggregate: Aggregate, directive: Directive, period: Period) -> 
         key = "report.summary.overdue" if agg.past_deadline else "report.summary.missing"
         head = "\n".join(lines) + "\n\n"
         frame = len(head) + len(t(key, count=len(missing), names=""))
-        lines += ["", t(key, count=len(missing), names=_names(missing, LIMIT - frame))]
+        lines += ["", t(key, count=len(missing), names=fit_names(missing, LIMIT - frame))]
     return "\n".join(lines)
 
 
@@ -122,7 +125,7 @@ _LINES: tuple[tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = (
 )
 
 
-def _figure_lines(agg: Aggregate) -> list[str]:
+def figure_lines(agg: Aggregate) -> list[str]:
     """One line per group; a figure nobody reported is left out (never shown as 0), and a
     group nobody reported says 'chưa có số liệu'."""
     out = []
@@ -137,7 +140,7 @@ def _figure_lines(agg: Aggregate) -> list[str]:
     return out
 
 
-def _incidents_line(agg: Aggregate) -> str:
+def incidents_line(agg: Aggregate) -> str:
     total = sum(agg.incidents_by_status.values())
     if not total:
         return t("report.summary.no_incidents")

@@ -13,6 +13,8 @@ in real date cells (dd/mm/yyyy hh:mm), so sorting and filtering work in Excel.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -90,15 +92,15 @@ def status_label(unit: UnitResult) -> str:
     return t(f"report.status.{unit.status}")
 
 
-def _font(**kw: Any) -> Font:
+def table_font(**kw: Any) -> Font:
     return Font(name=TABLE_FONT, size=kw.pop("size", 12), **kw)
 
 
-def _title_rows(ws: Any, agg: Aggregate, meta: ReportMeta, width: int) -> None:
+def _title_rows(ws: Any, agg: Aggregate, meta: ReportMeta) -> list[tuple[str, Font]]:
     day, month, year = decree_date_parts(meta.report_date)
-    lines = [
-        (t("report.xlsx.annex.label"), _font(bold=True, size=13)),
-        (t("report.xlsx.annex.title", title=meta.title).upper(), _font(bold=True, size=13)),
+    return [
+        (t("report.xlsx.annex.label"), table_font(bold=True, size=13)),
+        (t("report.xlsx.annex.title", title=meta.title).upper(), table_font(bold=True, size=13)),
         (
             t(
                 "report.xlsx.annex.attached",
@@ -107,7 +109,7 @@ def _title_rows(ws: Any, agg: Aggregate, meta: ReportMeta, width: int) -> None:
                 year=year,
                 authority=t("report.authority", name=meta.authority_name),
             ),
-            _font(italic=True),
+            table_font(italic=True),
         ),
         (
             t(
@@ -115,9 +117,12 @@ def _title_rows(ws: Any, agg: Aggregate, meta: ReportMeta, width: int) -> None:
                 period=agg.period.label(),
                 as_of=dmy_hm(agg.now, agg.tz),
             ),
-            _font(italic=True, size=11),
+            table_font(italic=True, size=11),
         ),
     ]
+
+
+def _write_title(ws: Any, lines: list[tuple[str, Font]], width: int) -> None:
     last = get_column_letter(width)
     for row, (text, font) in enumerate(lines, 1):
         ws.merge_cells(f"A{row}:{last}{row}")
@@ -127,13 +132,31 @@ def _title_rows(ws: Any, agg: Aggregate, meta: ReportMeta, width: int) -> None:
     ws.row_dimensions[2].height = 36
 
 
-def _header(ws: Any, groups: list[tuple[str, list[str]]]) -> int:
+@dataclass(frozen=True)
+class Column:
+    """One of a figure table's leading columns (number, name, status…)."""
+
+    label: str
+    width: float
+    wrap: bool = False
+    total: bool = False  # a count the totals row adds up, like the figures
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a figure table: its leading cells, then its figures (absent = empty)."""
+
+    cells: list[Any]
+    figures: Mapping[str, int]
+    patrol: Mapping[str, int]
+
+
+def _header(ws: Any, fixed: list[Column], groups: list[tuple[str, list[str]]]) -> int:
     """The two header rows; returns the number of columns."""
     top, bottom = HEADER_ROWS
-    fixed = [_col("no"), _col("unit"), _col("kind"), t("report.xlsx.col.report_status")]
-    for col, label in enumerate(fixed, 1):
+    for col, column in enumerate(fixed, 1):
         ws.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
-        ws.cell(row=top, column=col, value=label)
+        ws.cell(row=top, column=col, value=column.label)
     col = len(fixed) + 1
     for label, keys in groups:
         ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + len(keys) - 1)
@@ -145,67 +168,106 @@ def _header(ws: Any, groups: list[tuple[str, list[str]]]) -> int:
     for row in HEADER_ROWS:
         for c in range(1, width + 1):
             cell = ws.cell(row=row, column=c)
-            cell.font = _font(bold=True, size=11)
+            cell.font = table_font(bold=True, size=11)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = _GRID
     ws.row_dimensions[bottom].height = 78
     return width
 
 
-def _unit_table(ws: Any, agg: Aggregate, meta: ReportMeta) -> None:
-    """Sheet 1: one row per unit, one column per figure, a totals row the province can add."""
-    result_keys, patrol_keys = figure_columns(agg)
+def figure_table(
+    ws: Any,
+    title: list[tuple[str, Font]],
+    fixed: list[Column],
+    rows: list[TableRow],
+    result_keys: list[str],
+    patrol_keys: list[str],
+) -> None:
+    """A sheet the level above adds up: the title, two header rows, one row per reporting
+    body, one column per figure key, a totals row of SUM formulas, print setup (A4
+    landscape, header rows repeated, one page wide). An unreported figure is an empty cell."""
     groups = [
         (t("report.xlsx.group.results"), result_keys),
         (t("report.xlsx.group.patrol"), patrol_keys),
     ]
-    width = len(_FIXED_WIDTHS) + len(result_keys) + len(patrol_keys)
-    _title_rows(ws, agg, meta, width)
-    _header(ws, groups)
+    n_fixed = len(fixed)
+    width = n_fixed + len(result_keys) + len(patrol_keys)
+    _write_title(ws, title, width)
+    _header(ws, fixed, groups)
     row = FIRST_UNIT_ROW
-    for n, unit in enumerate(agg.units, 1):
-        values: list[Any] = [n, unit.name, t(f"report.kind.{unit.kind}"), status_label(unit)]
-        values += [unit.figures.get(k) for k in result_keys]  # None: not reported → empty
-        values += [unit.patrol.get(k) for k in patrol_keys]
-        lines = max(math.ceil(len(str(values[i])) / (_FIXED_WIDTHS[i] * 1.15)) for i in (1, 2, 3))
+    for item in rows:
+        values: list[Any] = list(item.cells)
+        values += [item.figures.get(k) for k in result_keys]  # None: not reported → empty
+        values += [item.patrol.get(k) for k in patrol_keys]
+        lines = max(
+            (
+                math.ceil(len(str(values[i])) / (column.width * 1.15))
+                for i, column in enumerate(fixed)
+                if column.wrap
+            ),
+            default=1,
+        )
         ws.row_dimensions[row].height = _LINE_HEIGHT * max(lines, 1)
         for col, value in enumerate(values, 1):
             cell = ws.cell(row=row, column=col, value=clean(value))
-            cell.font = _font()
+            cell.font = table_font()
             cell.border = _GRID
+            wrap = col <= n_fixed and fixed[col - 1].wrap
             cell.alignment = Alignment(
-                vertical="center",
-                wrap_text=col in (2, 3, 4),
-                horizontal="center" if col == 1 else None,
+                vertical="center", wrap_text=wrap, horizontal="center" if col == 1 else None
             )
-            if col > len(_FIXED_WIDTHS):
+            if col > n_fixed:
                 cell.number_format = "#,##0"
         row += 1
-    last_unit = row - 1
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_FIXED_WIDTHS))
+    last_row = row - 1
+    label_end = next((i for i, c in enumerate(fixed) if c.total), n_fixed)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=label_end)
     ws.cell(row=row, column=1, value=t("report.xlsx.total"))
-    reported = {k for u in agg.units for k in u.figures} | {k for u in agg.units for k in u.patrol}
-    for col, key in enumerate([*result_keys, *patrol_keys], len(_FIXED_WIDTHS) + 1):
+    reported = {k for r in rows for k in r.figures} | {k for r in rows for k in r.patrol}
+    summed = [c + 1 for c, column in enumerate(fixed) if column.total]
+    summed += [
+        col for col, key in enumerate([*result_keys, *patrol_keys], n_fixed + 1) if key in reported
+    ]
+    for col in summed:
         letter = get_column_letter(col)
-        if key in reported and last_unit >= FIRST_UNIT_ROW:
+        if last_row >= FIRST_UNIT_ROW:
             # A formula, so a corrected cell updates the total; a column nobody reported
             # stays empty (SUM of empty cells would print 0).
-            ws.cell(
-                row=row, column=col, value=f"=SUM({letter}{FIRST_UNIT_ROW}:{letter}{last_unit})"
-            )
+            ws.cell(row=row, column=col, value=f"=SUM({letter}{FIRST_UNIT_ROW}:{letter}{last_row})")
     for col in range(1, width + 1):
         cell = ws.cell(row=row, column=col)
-        cell.font = _font(bold=True)
+        cell.font = table_font(bold=True)
         cell.border = _GRID
         cell.alignment = Alignment(horizontal="center", vertical="center")
-        if col > len(_FIXED_WIDTHS):
+        if col > n_fixed:
             cell.number_format = "#,##0"
     note = ws.cell(row=row + 2, column=1, value=t("report.xlsx.annex.empty_note"))
-    note.font = _font(italic=True, size=11)
-    for col, w in enumerate([*_FIXED_WIDTHS, *[_FIGURE_WIDTH] * (width - len(_FIXED_WIDTHS))], 1):
+    note.font = table_font(italic=True, size=11)
+    widths = [c.width for c in fixed] + [_FIGURE_WIDTH] * (width - n_fixed)
+    for col, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = w
     ws.freeze_panes = ws.cell(row=FIRST_UNIT_ROW, column=3).coordinate
     print_setup(ws, title_rows=f"{HEADER_ROWS[0]}:{HEADER_ROWS[1]}")
+
+
+def _unit_table(ws: Any, agg: Aggregate, meta: ReportMeta) -> None:
+    """Sheet 1: one row per unit, one column per figure, a totals row the province can add."""
+    result_keys, patrol_keys = figure_columns(agg)
+    fixed = [
+        Column(_col("no"), _FIXED_WIDTHS[0]),
+        Column(_col("unit"), _FIXED_WIDTHS[1], wrap=True),
+        Column(_col("kind"), _FIXED_WIDTHS[2], wrap=True),
+        Column(t("report.xlsx.col.report_status"), _FIXED_WIDTHS[3], wrap=True),
+    ]
+    rows = [
+        TableRow(
+            [n, unit.name, t(f"report.kind.{unit.kind}"), status_label(unit)],
+            unit.figures,
+            unit.patrol,
+        )
+        for n, unit in enumerate(agg.units, 1)
+    ]
+    figure_table(ws, _title_rows(ws, agg, meta), fixed, rows, result_keys, patrol_keys)
 
 
 def _info(ws: Any, agg: Aggregate) -> None:

@@ -320,6 +320,29 @@ class AuditLog(SQLModel, table=True):
     at: datetime = _ts(index=True)
 
 
+class CommuneReport(SQLModel, table=True):
+    """A commune's compiled report on its copy of a province directive, as sent to the
+    province: the commune's answer. Sending again before or after the deadline makes a new
+    version; the province sees the latest, and when the first one came in."""
+
+    __tablename__ = "commune_report"
+    __table_args__ = (UniqueConstraint("directive_id", "period_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    directive_id: int = Field(foreign_key="directive.id", description="The commune's copy")
+    parent_id: int = Field(foreign_key="directive.id", index=True, description="The province's")
+    period_key: str
+    version: int = 1
+    first_sent_at: datetime = _ts()
+    sent_at: datetime = _ts()
+    sent_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+    sent_by: str = Field(description="Who sent it, e.g. 'telegram:<id>', 'cli'")
+    answer: dict[str, Any] = _json({})  # the figures, rates and remarks as sent
+    docx_path: str | None = None
+    xlsx_path: str | None = None
+
+
 class SchedulerLease(SQLModel, table=True):
     """Lease that lets one process at a time run the scheduler (SQLite and PostgreSQL)."""
 

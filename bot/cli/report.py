@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
@@ -20,12 +21,17 @@ from bot.cli.base import app, cli_context, console, err_console
 from bot.cli.communes import commune_option, pick_commune
 from bot.core.periods import period_name
 from bot.messages import t
+from bot.settings import Settings
 from reports.bundle import report_stem
 from reports.scope import PeriodError, resolve_period
 from storage.db import transaction
 from storage.directives import find_directive
 from storage.models import AuditLog, Commune, Directive
+from storage.outbox import enqueue
 from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from reports.aggregate import Aggregate
 
 PERIOD_HELP = (
     "Kỳ báo cáo (bỏ trống: kỳ hiện tại): once (cả đợt) cho văn bản một lần; "
@@ -81,6 +87,71 @@ def _audit(engine: Engine, action: str, directive: Directive, period: str, path:
         )
 
 
+def _send(
+    engine: Engine,
+    settings: Settings,
+    directive: Directive,
+    key: str,
+    agg: Aggregate,
+    now: datetime,
+    docx: Path,
+    xlsx: Path,
+) -> None:
+    from handlers.province import record_answer
+
+    if directive.parent_id is None:
+        err_console.print(t("cli.report.not_a_copy", number=directive.number))
+        raise typer.Exit(code=1)
+    with transaction(engine) as session:
+        answer = record_answer(
+            session, directive, key, agg, settings=settings, now=now, sent_by="cli", member_id=None
+        )
+        answer.report.docx_path, answer.report.xlsx_path = str(docx), str(xlsx)
+        session.add(answer.report)
+        for _member, outgoing in answer.news:
+            enqueue(session, outgoing)
+    done = t("cli.report.sent", version=answer.report.version)
+    if answer.late:
+        done += " " + t("province.send.late")
+    told = ", ".join(answer.told) if answer.told else t("cli.report.told_nobody")
+    console.print(done + " " + t("cli.report.told", names=told), soft_wrap=True)
+
+
+@app.command("province-report")
+def province_report(
+    directive_number: str = typer.Option(..., "--directive", help="Số văn bản của tỉnh"),
+    period: str | None = typer.Option(None, "--period", help=PERIOD_HELP),
+    out: Path = typer.Option(..., "--out", help="Thư mục ghi báo cáo"),
+) -> None:
+    """The province's consolidated report (DOCX) and its annex (XLSX, one row per commune)
+    from the communes' answers to a province directive."""
+    from reports.province_bundle import build_province_files
+
+    with cli_context() as ctx:
+        tz, now = ctx.settings.tz, utcnow()
+        with transaction(ctx.engine) as session:
+            province = find_directive(session, None, directive_number)
+        if province is None or province.id is None:
+            err_console.print(t("cli.report.no_province_directive", number=directive_number))
+            raise typer.Exit(code=1)
+        key = _period_key(province, period, now, tz)
+        files = build_province_files(ctx.engine, ctx.settings, province.id, key, now, out)
+        _audit(ctx.engine, "province.report.docx", province, key, files.docx)
+        _audit(ctx.engine, "province.report.xlsx", province, key, files.xlsx)
+    c = files.rollup.communes
+    console.print(
+        t(
+            "cli.report.province_done",
+            number=province.number,
+            submitted=c.submitted,
+            expected=c.expected,
+            docx=files.docx,
+            xlsx=files.xlsx,
+        ),
+        soft_wrap=True,
+    )
+
+
 @app.command("report")
 def report(
     directive_number: str = typer.Option(..., "--directive", help="Số văn bản, e.g. 1949/UBND-NC"),
@@ -94,8 +165,16 @@ def report(
         help="Thân báo cáo có ghi số đơn vị đã/chưa gửi không (mặc định: theo văn bản; "
         "phụ lục luôn ghi)",
     ),
+    send: bool = typer.Option(
+        False,
+        "--send",
+        help="Gửi báo cáo này lên tỉnh (chỉ đạo của tỉnh giao cho xã): tỉnh nhận số liệu vừa lập",
+    ),
 ) -> None:
-    """Write the commune's DOCX report and its XLSX annex for one directive period."""
+    """Write the commune's DOCX report and its XLSX annex for one directive period.
+
+    With --send the commune's answer to the province directive is recorded (a new version if
+    it was sent before) and the province's members are told."""
     # Heavy libraries (pandas, openpyxl) load only for the commands that need them.
     from reports.aggregate import aggregate
     from reports.docx_report import render_report
@@ -127,6 +206,8 @@ def report(
             progress.update(task, advance=1)
         _audit(ctx.engine, "report.docx", directive, key, docx_path)
         _audit(ctx.engine, "report.xlsx", directive, key, xlsx_path)
+        if send:
+            _send(ctx.engine, ctx.settings, directive, key, agg, now, docx_path, xlsx_path)
     console.print(
         t(
             "cli.report.done",

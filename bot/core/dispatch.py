@@ -17,7 +17,7 @@ from bot.core.identity import mark_reachable, register_by_code, register_by_cont
 from bot.core.turn import Turn
 from bot.messages import t
 from bot.text import fold, fold_label, small_int
-from handlers import basic
+from handlers import basic, province
 from handlers.incidents import change_status
 from handlers.registry import find_command, load_all, typed_command
 from handlers.summary import summary_picked
@@ -27,7 +27,7 @@ _CODE_LIKE = re.compile(r"^[A-Za-z0-9_-]{6,16}$")
 _CANCEL_WORDS = {"huy", "huy bo", "thoi"}
 #: Buttons a number typed right after them may stand for (text channels have no buttons):
 #: an alert's statuses, the /summary list of directives.
-_TYPED_BUTTONS = ("inc", "sum")
+_TYPED_BUTTONS = ("inc", "sum", "psum", "ans", "ans!", "ans-")
 
 
 def dispatch(turn: Turn) -> None:
@@ -119,6 +119,15 @@ def _on_button(turn: Turn, data: str) -> None:
         return
     if head == "sum" and len(parts) == 2 and (directive_id := small_int(parts[1])) is not None:
         summary_picked(turn, directive_id)
+        return
+    if head == "psum" and len(parts) == 2 and (directive_id := small_int(parts[1])) is not None:
+        province.province_picked(turn, directive_id)
+        return
+    if head in ("ans", "ans!") and len(parts) == 3 and (directive_id := small_int(parts[1])):
+        (province.ask_send if head == "ans" else province.send)(turn, directive_id, parts[2])
+        return
+    if data == "ans-":
+        province.not_now(turn)
         return
     _stale(turn)
 

@@ -460,3 +460,37 @@ def test_roster_status_of_an_unknown_or_empty_commune(db_path: Path) -> None:
     tinbao("seed-sample")
     unknown = tinbao("roster", "status", "--commune", "12345")
     assert unknown.exit_code == 1 and "Không có xã/phường «12345»" in unknown.stderr
+
+
+def test_a_commune_sends_its_report_and_the_province_compiles(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The CLI path of the chain: province order → commune report sent up → province report."""
+    tinbao("init", "--province", "Quảng Ngãi", "--commune", "Tây Trà", "--commune", "Sơn Mai")
+    assert tinbao("directive", "add", "--level", "province", *PROVINCE_ORDER).exit_code == 0
+    base = ["--directive", "1949/UBND-NC", "--period", "once"]
+    sent = tinbao("report", *base, "--commune", "Tây Trà", "--out", str(tmp_path / "x"), "--send")
+    assert sent.exit_code == 0, sent.output
+    assert "Đã gửi báo cáo lên tỉnh (lần 1)." in sent.stdout
+    assert "chưa ai ở cấp tỉnh liên kết Tin Báo" in sent.stdout  # true: nobody to tell
+    compiled = tinbao("province-report", *base, "--out", str(tmp_path / "tinh"))
+    assert compiled.exit_code == 0, compiled.output
+    assert "1/2 xã, phường đã gửi báo cáo" in compiled.stdout
+    assert list((tmp_path / "tinh").glob("bao-cao-tong-hop_*.docx"))
+    own_args = [*DIRECTIVE_ARGS, "--commune", "Sơn Mai"]
+    own_args[own_args.index("1949/UBND-NC")] = "7/KH-UBND"
+    own = tinbao(*own_args)
+    assert own.exit_code == 0, own.output
+    refused = tinbao(
+        "report",
+        "--directive",
+        "7/KH-UBND",
+        "--commune",
+        "Sơn Mai",
+        "--out",
+        str(tmp_path),
+        "--send",
+    )
+    assert refused.exit_code == 1 and "không phải chỉ đạo của tỉnh" in refused.stderr
+    missing = tinbao("province-report", "--directive", "9/XX", "--out", str(tmp_path))
+    assert missing.exit_code == 1 and "Không có chỉ đạo cấp tỉnh số «9/XX»" in missing.stderr

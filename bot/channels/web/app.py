@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.channels.web import chat, chat_files, dashboard, login, pages
+from bot.channels.web import chat, chat_files, dashboard, login, pages, province
 from bot.channels.web.access import LoginGate
 from bot.channels.web.csrf import CsrfGuard
 from bot.channels.web.deps import STATIC, TEMPLATES, WebDeps
@@ -141,6 +141,7 @@ def create_app(ctx: AppContext, engine: Engine, *, local_mode: bool) -> Starlett
         *chat.ROUTES,
         *chat_files.ROUTES,
         *dashboard.ROUTES,
+        *province.ROUTES,
         *login.ROUTES,
         Route("/favicon.ico", favicon, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),

@@ -2,7 +2,7 @@
 "use strict";
 
 (function () {
-  for (const id of ["directive-select", "commune-select"]) {
+  for (const id of ["directive-select", "commune-select", "province-directive"]) {
     const picker = document.getElementById(id);
     if (picker) picker.addEventListener("change", () => picker.form.submit());
   }
