@@ -67,6 +67,16 @@ def main() -> None:
     sizes = (10_000, 100_000, 1_000_000) if full else (10_000, 100_000)
     sections.append(("Aggregation and report files", markdown_table(aggregate_bench.run(sizes))))
 
+    from bench import province_rollup
+
+    rollup_n = 1_000_000 if full else 100_000
+    sections.append(
+        (
+            f"Province roll-up: 96 communes × 40 units, {rollup_n:,} submissions in the database",
+            markdown_table(province_rollup.run(rollup_n)),
+        )
+    )
+
     from bench import webhook_ingest
 
     sections.append(

@@ -144,3 +144,15 @@ def test_a_province_directive_is_not_the_communes_to_send(province: Harness) -> 
         [own] = s.exec(select(Directive).where(col(Directive.commune_id).is_(None))).all()
     clerk.press(f"ans!:{own.id}:once")
     assert any("Nút này đã cũ" in text for text in clerk.texts())
+
+
+def test_province_progress_lists_the_communes_still_to_answer(province: Harness) -> None:
+    officer = _link(province, OFFICER, "tinh-ca")
+    officer.text("/tiendo")
+    text = "\n".join(officer.texts())
+    assert "0/2" in text and "Xã Sơn Mai (0/3 đơn vị)" in text and "Xã Tây Trà (0/12" in text
+    # A commune's office keeps its own /tiendo: its units, not the province's communes.
+    clerk = _link(province, _clerk_phone(province), "tt-office")
+    clerk.text("/tiendo")
+    own = "\n".join(clerk.texts())
+    assert "Thôn Trà Xinh" in own and "Xã Sơn Mai" not in own

@@ -26,3 +26,17 @@ def test_alert_latency_bench_measures_real_alerts(tmp_path: Path) -> None:
     row = measure("SQLite", f"sqlite:///{tmp_path / 'a.db'}", 2, tmp_path)
     assert (row["communes"], row["alerts"], row["not_arrived"]) == (2, 2, 0)
     assert 0 < row["alert_p50_ms"] <= row["alert_p99_ms"] and row["reply_p50_ms"] > 0
+
+
+def test_province_rollup_bench_builds_and_measures(tmp_path: Path) -> None:
+    """96 communes, a small history: the roll-up sees every commune's answer it loaded."""
+    from bench.province_rollup import _load, measure
+
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    loaded = _load(url, 3_000)
+    assert (loaded["communes"], loaded["units"], loaded["submissions"]) == (96, 3840, 3000)
+    measured = measure(url, str(tmp_path))
+    assert measured["communes_answered"] == loaded["answered"] > 0
+    assert 0 < measured["units_reported"] <= 96 * 39
+    assert measured["rollup_best_s"] > 0
+    assert list(tmp_path.glob("bao-cao-tong-hop_*.docx"))
