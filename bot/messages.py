@@ -981,6 +981,22 @@ CATALOG: dict[str, str] = {
     "province.status.on_time": "Đã gửi, đúng hạn",
     "province.status.late": "Đã gửi, trễ hạn",
     "province.status.missing": "Chưa gửi",
+    "answers.before": (
+        "📤 Ngày mai ({deadline}) là hạn gửi báo cáo {number} lên tỉnh; xã chưa gửi. Bấm để xem"
+        " tổng hợp và gửi."
+    ),
+    "answers.due": (
+        "📤 Hôm nay ({deadline}) là hạn gửi báo cáo {number} lên tỉnh; xã chưa gửi. Bấm để xem"
+        " tổng hợp và gửi."
+    ),
+    "answers.overdue": (
+        "⏰ Báo cáo {number} đã quá hạn gửi lên tỉnh ({deadline}); xã vẫn chưa gửi. Bấm để xem"
+        " tổng hợp và gửi."
+    ),
+    "answers.button": "📊 Tổng hợp và gửi",
+    "answers.province_late": (
+        "⏰ Còn {count}/{total} xã, phường chưa gửi báo cáo {number} (hạn {deadline}): {names}."
+    ),
     "province.none_open": "Hiện không có chỉ đạo nào của tỉnh đang cần tổng hợp.",
     "province.docx_caption": "📄 Dự thảo báo cáo tổng hợp các xã, phường (DOCX)",
     "province.xlsx_caption": "📊 Phụ lục tổng hợp theo từng xã, phường (XLSX)",

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from bot.core.forms import Form
 from bot.core.forms.loader import load_configured_forms
+from bot.scheduler.answers import answer_round
 from bot.scheduler.leader import Leader, make_leader
 from bot.scheduler.reminders import RoundResult, run_round
 from bot.settings import Settings
@@ -111,6 +112,7 @@ class SchedulerRunner:
         drafts = await asyncio.to_thread(
             remind_stale_drafts, self._engine, self._forms, now, self._settings
         )
+        drafts += await asyncio.to_thread(answer_round, self._engine, self._settings, now)
         if drafts and self._on_enqueued is not None:
             self._on_enqueued()
         if result.enqueued:
