@@ -16,6 +16,7 @@ from storage.db import transaction
 from storage.directives import (
     DirectiveError,
     DirectiveFields,
+    find_directive,
     list_directives,
     parse_forms,
     parse_own_instruction,
@@ -166,6 +167,66 @@ def directive_add(
     say(t(f"cli.directive.{outcome}", number=number))
     if level == "province":
         say(t("cli.directive.cascaded", count=result.communes, created=result.created))
+
+
+@directive_app.command("set")
+def directive_set(
+    number: str = typer.Option(..., "--number", help="Số, ký hiệu của chỉ đạo đã có"),
+    commune: str | None = commune_option(),
+    own_instruction: str | None = typer.Option(
+        None,
+        "--own-instruction",
+        help='Văn bản của xã triển khai chỉ đạo: số, ký hiệu và ngày, e.g. "180/UBND-VP 03/09/2025"',
+    ),
+    own_instruction_summary: str | None = typer.Option(
+        None, "--own-instruction-summary", help="Trích yếu văn bản của xã (ghi trong chú thích)"
+    ),
+    recipients: list[str] = typer.Option(
+        [], "--recipient", help="Một dòng Nơi nhận; nhắc lại cho mỗi dòng (thay cả danh sách)"
+    ),
+    completeness: bool | None = typer.Option(
+        None,
+        "--completeness/--no-completeness",
+        help="Thân báo cáo có ghi số đơn vị đã/chưa gửi không",
+    ),
+) -> None:
+    """Set a commune's report details on a directive it already has — e.g. its copy of a
+    province directive: its own instruction (the report's footnote), Nơi nhận, completeness.
+    Options left out stay as they are; saving the province directive again keeps them."""
+    try:
+        if own_instruction_summary and not own_instruction:
+            raise DirectiveError("directive.error.own_summary_alone")
+        own = (
+            parse_own_instruction(own_instruction, own_instruction_summary)
+            if own_instruction
+            else None
+        )
+        lines = parse_recipients(recipients) if recipients else None
+        with cli_context() as ctx, transaction(ctx.engine) as session:
+            target = pick_commune(session, commune)
+            row = find_directive(session, target.id, number)
+            if row is None:
+                warn(t("cli.report.no_directive", number=number, commune=target.name))
+                raise typer.Exit(code=1)
+            if own is not None:
+                if own.issued_on < row.issued_on:
+                    raise DirectiveError(
+                        "directive.error.own_instruction_before",
+                        own=format_date(own.issued_on),
+                        issued=format_date(row.issued_on),
+                    )
+                row.own_instruction_number = own.number
+                row.own_instruction_date = own.issued_on
+                row.own_instruction_summary = own.summary
+            if lines is not None:
+                row.report_recipients = list(lines)
+            if completeness is not None:
+                row.report_completeness = completeness
+            session.add(row)
+    except DirectiveError as exc:
+        warn(str(exc))
+        raise typer.Exit(code=1) from exc
+    say(t("cli.directive.updated", number=row.number))
 
 
 def _describe(d: Directive) -> str:

@@ -494,3 +494,32 @@ def test_a_commune_sends_its_report_and_the_province_compiles(
     assert refused.exit_code == 1 and "không phải chỉ đạo của tỉnh" in refused.stderr
     missing = tinbao("province-report", "--directive", "9/XX", "--out", str(tmp_path))
     assert missing.exit_code == 1 and "Không có chỉ đạo cấp tỉnh số «9/XX»" in missing.stderr
+
+
+def test_a_commune_sets_its_own_instruction_on_its_copy(db_path: Path) -> None:
+    """Sơn Mai adds its own công văn to the province order's copy; the province re-saving
+    its order keeps it, and Tây Trà's copy is untouched."""
+    tinbao("init", "--province", "Quảng Ngãi", "--commune", "Tây Trà", "--commune", "Sơn Mai")
+    tinbao("directive", "add", "--level", "province", *PROVINCE_ORDER)
+    done = tinbao(
+        "directive", "set", "--commune", "Sơn Mai", "--number", "1949/UBND-NC",
+        "--own-instruction", "180/UBND-VP 03/09/2025", "--recipient", "Công an tỉnh",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    early = tinbao(
+        "directive", "set", "--commune", "Sơn Mai", "--number", "1949/UBND-NC",
+        "--own-instruction", "10/UBND-VP 01/08/2025",
+    )  # fmt: skip
+    assert early.exit_code == 1 and "không được trước ngày ban hành" in early.stderr
+    assert tinbao("directive", "add", "--level", "province", *PROVINCE_ORDER).exit_code == 0
+    engine = make_engine(f"sqlite:///{db_path}")
+    with transaction(engine) as s:
+        rows = {
+            d.commune_id: d for d in s.exec(select(Directive)).all() if d.commune_id is not None
+        }
+    engine.dispose()
+    numbers = sorted(str(d.own_instruction_number) for d in rows.values())
+    assert numbers == ["180/UBND-VP", "None"]
+    son_mai = next(d for d in rows.values() if d.own_instruction_number)
+    assert son_mai.report_recipients == ["Công an tỉnh", "Lưu: VT"]
+    assert son_mai.parent_id is not None  # still the province's copy
