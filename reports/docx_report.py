@@ -50,12 +50,13 @@ def recipient_lines(recipients: tuple[str, ...]) -> list[str]:
     ]
 
 
-def _paras(items: list[narrative.Para]) -> list[dict[str, Any]]:
+def paras(items: list[narrative.Para]) -> list[dict[str, Any]]:
     return [asdict(p) for p in items]
 
 
-def report_context(agg: Aggregate, meta: ReportMeta) -> dict[str, Any]:
-    """Everything the template's tags refer to (numbers already formatted)."""
+def document_context(meta: ReportMeta) -> dict[str, Any]:
+    """The tags every report template has: header, date line, title, the cited document,
+    Nơi nhận and the signature."""
     day, month, year = decree_date_parts(meta.report_date)
     cites = meta.cites
     return {
@@ -71,24 +72,31 @@ def report_context(agg: Aggregate, meta: ReportMeta) -> dict[str, Any]:
         "doc_date": decree_short_date(cites.issued_on),
         "doc_issuer": cites.issuer,
         "doc_summary": cites.summary or "",
+        "recipients": recipient_lines(meta.recipients),
+        "signer_authority": meta.signer_authority,
+        "signer_title": meta.signer_title,
+        "signer_name": meta.signer_name,
+    }
+
+
+def report_context(agg: Aggregate, meta: ReportMeta) -> dict[str, Any]:
+    """Everything the commune template's tags refer to (numbers already formatted)."""
+    return {
+        **document_context(meta),
         "own_instruction_note": citation(meta.own_instruction) if meta.own_instruction else "",
         "own_instruction_missing": t(
             "report.body.placeholder", text=t("report.body.no_own_instruction")
         ),
         "expected": vn_int(agg.completeness.expected),
-        "completeness": _paras(narrative.completeness(agg)) if meta.show_completeness else [],
-        "residents": _paras(narrative.residents(agg)),
-        "propaganda": _paras(narrative.propaganda(agg)),
-        "patrols": _paras(narrative.patrols(agg)),
-        "tips": _paras(narrative.tips(agg)),
-        "cases": _paras(narrative.cases(agg)),
-        "assessment": _paras(narrative.assessment(agg)),
-        "difficulties": _paras(narrative.difficulties(agg.difficulties)),
-        "proposals": _paras(narrative.proposals(agg.proposals, meta.proposal_addressee)),
-        "recipients": recipient_lines(meta.recipients),
-        "signer_authority": meta.signer_authority,
-        "signer_title": meta.signer_title,
-        "signer_name": meta.signer_name,
+        "completeness": paras(narrative.completeness(agg)) if meta.show_completeness else [],
+        "residents": paras(narrative.residents(agg)),
+        "propaganda": paras(narrative.propaganda(agg)),
+        "patrols": paras(narrative.patrols(agg)),
+        "tips": paras(narrative.tips(agg)),
+        "cases": paras(narrative.cases(agg)),
+        "assessment": paras(narrative.assessment(agg)),
+        "difficulties": paras(narrative.difficulties(agg.difficulties)),
+        "proposals": paras(narrative.proposals(agg.proposals, meta.proposal_addressee)),
     }
 
 

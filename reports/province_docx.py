@@ -10,7 +10,6 @@ are counted per commune, never copied. Sentences that serve both levels come fro
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,8 @@ from bot.messages import t
 from bot.settings import Settings
 from reports import narrative
 from reports.build_template import PROVINCE_TEMPLATE
-from reports.docx_report import recipient_lines
-from reports.fmt import decree_date_parts, decree_short_date, vn_int, vn_pct
+from reports.docx_report import document_context, paras
+from reports.fmt import decree_short_date, vn_int, vn_pct
 from reports.meta import (
     CitedDocument,
     ReportMeta,
@@ -168,25 +167,9 @@ def assessment(p: ProvinceAggregate) -> list[Para]:
 
 
 def province_context(p: ProvinceAggregate, meta: ReportMeta) -> dict[str, Any]:
-    day, month, year = decree_date_parts(meta.report_date)
     agg = as_aggregate(p)
-
-    def paras(items: list[Para]) -> list[dict[str, Any]]:
-        return [asdict(x) for x in items]
-
     return {
-        "commune_upper": meta.authority_upper,
-        "commune_name": meta.authority_name,
-        "place": meta.place,
-        "day": day,
-        "month": month,
-        "year": year,
-        "title": meta.title,
-        "doc_type": meta.cites.kind,
-        "doc_number": meta.cites.number,
-        "doc_date": decree_short_date(meta.cites.issued_on),
-        "doc_issuer": meta.cites.issuer,
-        "doc_summary": meta.cites.summary or "",
+        **document_context(meta),
         "communes": paras(communes(p)),
         "residents": paras(narrative.residents(agg)),
         "propaganda": paras(narrative.propaganda(agg)),
@@ -196,10 +179,6 @@ def province_context(p: ProvinceAggregate, meta: ReportMeta) -> dict[str, Any]:
         "assessment": paras(assessment(p)),
         "difficulties": paras(narrative.difficulties(p.difficulties)),
         "proposals": paras(narrative.proposals(p.proposals, meta.proposal_addressee)),
-        "recipients": recipient_lines(meta.recipients),
-        "signer_authority": meta.signer_authority,
-        "signer_title": meta.signer_title,
-        "signer_name": meta.signer_name,
     }
 
 

@@ -19,7 +19,14 @@ from reports.fmt import decree_date_parts, dmy_hm, local_naive
 from reports.meta import ReportMeta
 from reports.province import ProvinceAggregate, as_aggregate
 from reports.sheets import print_setup, sheet_name, write_table
-from reports.xlsx_annex import Column, TableRow, figure_columns, figure_table, table_font
+from reports.xlsx_annex import (
+    Column,
+    TableRow,
+    figure_columns,
+    figure_table,
+    remarks_sheet,
+    table_font,
+)
 
 
 def _title(p: ProvinceAggregate, meta: ReportMeta) -> list[tuple[str, Any]]:
@@ -105,18 +112,7 @@ def _tips(ws: Any, p: ProvinceAggregate) -> None:
 
 
 def _remarks(ws: Any, p: ProvinceAggregate) -> None:
-    headers = [
-        t("report.xlsx.col.no"),
-        t("report.xlsx.col.remark_kind"),
-        t("report.xlsx.col.summary"),
-        t("province.xlsx.col.commune"),
-    ]
-    kinds = [
-        (t("report.xlsx.remark.difficulty"), p.difficulties),
-        (t("report.xlsx.remark.proposal"), p.proposals),
-    ]
-    rows = [[label, r.text, ", ".join(r.units)] for label, remarks in kinds for r in remarks]
-    write_table(ws, headers, [[i, *row] for i, row in enumerate(rows, 1)])
+    remarks_sheet(ws, p.difficulties, p.proposals, t("province.xlsx.col.commune"))
 
 
 def write_province_annex(p: ProvinceAggregate, meta: ReportMeta, out_path: Path) -> Path:

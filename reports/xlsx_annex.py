@@ -28,6 +28,7 @@ from reports.aggregate import (
     RESULT_FIGURES,
     Aggregate,
     Completeness,
+    Remark,
     UnitResult,
 )
 from reports.fmt import decree_date_parts, dmy_hm, local_naive
@@ -371,14 +372,21 @@ def _incidents(ws: Any, agg: Aggregate) -> None:
     write_table(ws, headers, rows)
 
 
-def _remarks(ws: Any, agg: Aggregate) -> None:
-    headers = [_col("no"), _col("remark_kind"), _col("summary"), _col("units")]
+def remarks_sheet(
+    ws: Any, difficulties: tuple[Remark, ...], proposals: tuple[Remark, ...], who: str
+) -> None:
+    """Difficulties, then proposals, each with who raised it (units, or communes)."""
+    headers = [_col("no"), _col("remark_kind"), _col("summary"), who]
     kinds = [
-        (t("report.xlsx.remark.difficulty"), agg.difficulties),
-        (t("report.xlsx.remark.proposal"), agg.proposals),
+        (t("report.xlsx.remark.difficulty"), difficulties),
+        (t("report.xlsx.remark.proposal"), proposals),
     ]
     rows = [[label, r.text, ", ".join(r.units)] for label, remarks in kinds for r in remarks]
     write_table(ws, headers, [[i, *row] for i, row in enumerate(rows, 1)])
+
+
+def _remarks(ws: Any, agg: Aggregate) -> None:
+    remarks_sheet(ws, agg.difficulties, agg.proposals, _col("units"))
 
 
 def _unit(ws: Any, unit: UnitResult, agg: Aggregate) -> None:
