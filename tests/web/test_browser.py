@@ -343,3 +343,45 @@ def test_phone_layout_and_summary_files_in_the_web_chat(in_use: Served, tmp_path
     with Session(in_use.ctx.engine) as s:
         taken = [a for a in s.exec(select(AuditLog)).all() if a.details.get("via") == "web_chat"]
     assert [a.action for a in taken] == ["report.docx", "report.docx"]  # one per width
+
+
+def test_the_province_page_and_the_commune_picker_fit_a_phone(
+    served: Served, tmp_path: Path
+) -> None:
+    """Two communes and a province order: the dashboard's commune picker and the province
+    page at 360 and 412 px — no page wider than the screen, every control ≥ 44 px."""
+    from dataclasses import replace
+
+    from storage.cascade import save_province_directive, with_commune_lead
+    from storage.sample import SAMPLE_DIRECTIVES
+    from tests.engine.two_communes import add_son_mai
+
+    add_son_mai(served.ctx.engine, tmp_path)
+    with transaction(served.ctx.engine) as s:
+        save_province_directive(
+            s, with_commune_lead(replace(SAMPLE_DIRECTIVES[0], unit_deadline=None))
+        )
+    sync_playwright = _require_browser()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            for width in WIDTHS:
+                context = browser.new_context(
+                    viewport={"width": width, "height": 780}, is_mobile=True, has_touch=True
+                )
+                page = context.new_page()
+                page.set_default_timeout(TIMEOUT_MS)
+                page.goto(f"{served.url}/dashboard")
+                assert page.locator("#commune-select option").count() == 2
+                assert_fits_a_phone(page, f"dashboard with two communes at {width} px")
+                page.goto(f"{served.url}/province")
+                assert "Đã gửi: 0/2 xã, phường" in page.inner_text("#rates")
+                assert page.locator("#communes tbody tr").count() == 2
+                assert_fits_a_phone(page, f"province page at {width} px")
+                page.screenshot(path=str(ARTIFACTS / f"web-province-{width}.png"), full_page=True)
+                context.close()
+        finally:
+            browser.close()
