@@ -64,6 +64,13 @@ def main() -> None:
             markdown_table([reminder_round.run(n)]),
         )
     )
+    sections.append(
+        (
+            "Reminder round in a province: 96 communes × 40 members, one bot "
+            "(each commune's copy of one province directive)",
+            markdown_table([reminder_round.run(96 * 40, communes=96)]),
+        )
+    )
     sizes = (10_000, 100_000, 1_000_000) if full else (10_000, 100_000)
     sections.append(("Aggregation and report files", markdown_table(aggregate_bench.run(sizes))))
 
