@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.events import EventKind, InboundEvent
 from bot.text import normalise_phone, small_int
-from storage.db import table_of
+from storage.db import row_from_columns, table_of
 from storage.enums import Channel
 from storage.invites import redeem
 from storage.models import Member, Unit
@@ -59,8 +59,8 @@ def load_member(conn: Connection, event: InboundEvent) -> tuple[Member, Unit] | 
     if row is None:
         return None
     values = row._mapping
-    member = Member(**{c.name: values[c] for c in _MEMBER.c})
-    unit = Unit(**{c.name: values[c] for c in _UNIT.c})
+    member = row_from_columns(Member, {c.name: values[c] for c in _MEMBER.c})
+    unit = row_from_columns(Unit, {c.name: values[c] for c in _UNIT.c})
     return member, unit
 
 
