@@ -366,11 +366,17 @@ def _bulk(engine: Any, rows: Rows) -> tuple[int, int]:
 
 
 def measure(url: str, out_dir: str) -> dict[str, Any]:
-    """In a fresh process: the roll-up (best and median of 5), then the files."""
+    """In a fresh process: the roll-up (best and median of 5), one commune's own report of
+    its copy in the same database (median of 5: what its office's /summary costs), then the
+    files."""
+    from sqlmodel import col, select
+
     from bot.settings import load_settings
+    from reports.aggregate import aggregate
     from reports.province import province_aggregate
     from reports.province_bundle import build_province_files
-    from storage.db import make_engine
+    from storage.db import make_engine, transaction
+    from storage.models import Directive
 
     settings = load_settings(database_url=url, data_dir=Path(out_dir), _env_file=None)
     engine = make_engine(url)
@@ -381,6 +387,16 @@ def measure(url: str, out_dir: str) -> dict[str, Any]:
         rollup = province_aggregate(engine, 1, "once", tz=settings.tz, now=NOW)
         times.append(time.perf_counter() - started)
     assert rollup is not None
+    with transaction(engine) as session:
+        copy_id = session.exec(
+            select(Directive.id).where(col(Directive.parent_id) == 1).order_by(col(Directive.id))
+        ).first()
+    assert copy_id is not None
+    commune_times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        aggregate(engine, copy_id, "once", tz=settings.tz, now=NOW)
+        commune_times.append(time.perf_counter() - started)
     started = time.perf_counter()
     build_province_files(engine, settings, 1, "once", NOW, Path(out_dir))
     files = time.perf_counter() - started
@@ -388,6 +404,7 @@ def measure(url: str, out_dir: str) -> dict[str, Any]:
     return {
         "rollup_best_s": round(min(times), 3),
         "rollup_median_s": round(statistics.median(times), 3),
+        "commune_aggregate_median_s": round(statistics.median(commune_times), 3),
         "files_s": round(files, 2),
         "communes_answered": rollup.communes.submitted,
         "units_reported": rollup.units.submitted,
