@@ -674,6 +674,7 @@ CATALOG: dict[str, str] = {
     # were reported. A placeholder is highlighted in the DOCX for the office to complete.
     "report.body.placeholder": "[Văn phòng bổ sung: {text}]",
     "report.body.no_own_instruction": "số, ngày văn bản chỉ đạo của UBND xã",
+    "report.body.no_signer": "họ tên người ký",
     "report.body.no_reports": (
         "chưa có đơn vị nào gửi báo cáo kết quả thực hiện nên chưa có số liệu tổng hợp"
     ),

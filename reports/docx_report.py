@@ -76,6 +76,7 @@ def document_context(meta: ReportMeta) -> dict[str, Any]:
         "signer_authority": meta.signer_authority,
         "signer_title": meta.signer_title,
         "signer_name": meta.signer_name,
+        "signer_missing": t("report.body.placeholder", text=t("report.body.no_signer")),
     }
 
 

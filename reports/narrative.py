@@ -47,6 +47,20 @@ def _enumerate(items: list[str]) -> str:
     return ", ".join(items[:-1]) + t("report.body.and") + items[-1]
 
 
+#: Common nouns that open a village-level unit's name; mid-sentence they are written in
+#: lower case before the proper name ('thôn Trà Phong', as 'xã Tây Trà': Decree 30/2020,
+#: Appendix II). Bodies ('Công an xã …', 'Hội Nông dân xã') keep their capital.
+_PLACE_NOUNS = ("thôn", "bản", "làng", "buôn", "ấp", "xóm", "tổ dân phố", "khu phố", "khối phố")
+
+
+def unit_in_sentence(name: str) -> str:
+    """A unit's name as written inside a sentence: 'Thôn Trà Phong' → 'thôn Trà Phong'."""
+    for noun in _PLACE_NOUNS:
+        if name[: len(noun)].casefold() == noun and name[len(noun) : len(noun) + 1] == " ":
+            return noun + name[len(noun) :]
+    return name
+
+
 def _positive(figures: Mapping[str, int], key: str) -> int | None:
     value = figures.get(key)
     return value if value else None
@@ -66,7 +80,7 @@ def completeness(agg: Aggregate) -> list[Para]:
         t(
             "report.body.completeness_missing",
             count=len(missing),
-            names=", ".join(u.name for u in missing),
+            names=", ".join(unit_in_sentence(u.name) for u in missing),
         )
         if missing
         else ""
@@ -142,8 +156,11 @@ def patrols(agg: Aggregate) -> list[Para]:
     count = _positive(p, "patrols")
     if not count:
         return []
+    # a force that sent nobody is left out of the breakdown ('dân quân 0' reads as a gap)
     parts = [
-        t(f"report.body.patrol_part.{key}", n=vn_int(p[key])) for key in PATROL_FORCES if key in p
+        t(f"report.body.patrol_part.{key}", n=vn_int(value))
+        for key in PATROL_FORCES
+        if (value := _positive(p, key))
     ]
     total = reported_sum(p, *PATROL_FORCES)
     forces = (
@@ -183,7 +200,7 @@ def _tip_line(item: IncidentItem, agg: Aggregate) -> str:
     return t(
         "report.body.tip_line",
         date=decree_short_date(item.reported_at.astimezone(agg.tz).date()),
-        unit=item.unit_name,
+        unit=unit_in_sentence(item.unit_name),
         what=what,
         status=t(f"report.body.tip_status.{item.status}"),
     )

@@ -117,6 +117,7 @@ def _remarks(ws: Any, p: ProvinceAggregate) -> None:
 
 def write_province_annex(p: ProvinceAggregate, meta: ReportMeta, out_path: Path) -> Path:
     wb = Workbook()
+    wb.properties.creator = "Tin Báo"  # not "openpyxl" in the file's properties
     wb.calculation.fullCalcOnLoad = True  # openpyxl stores formulas without their values
     taken: set[str] = set()
     first = wb.active

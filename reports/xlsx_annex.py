@@ -408,6 +408,7 @@ def _unit(ws: Any, unit: UnitResult, agg: Aggregate) -> None:
 def write_annex(agg: Aggregate, meta: ReportMeta, out_path: Path) -> Path:
     """Write the annex workbook to ``out_path`` (parents created) and return the path."""
     wb = Workbook()
+    wb.properties.creator = "Tin Báo"  # not "openpyxl" in the file's properties
     wb.calculation.fullCalcOnLoad = True  # openpyxl stores formulas without their values
     taken: set[str] = set()
     first = wb.active

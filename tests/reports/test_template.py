@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -114,7 +114,15 @@ def test_signature_table(template: Any) -> None:
     ]
     texts = [p.text for p in right.paragraphs]
     assert texts[:2] == ["{{ signer_authority }}", "{{ signer_title }}"]
-    assert texts[-1] == "{{ signer_name }}"
+    # the name, or (none in the settings) a highlighted gap for the office
+    assert texts[-5:] == [
+        "{%p if signer_name %}",
+        "{{ signer_name }}",
+        "{%p else %}",
+        "{{ signer_missing }}",
+        "{%p endif %}",
+    ]
+    assert right.paragraphs[-2].runs[0].font.highlight_color == WD_COLOR_INDEX.YELLOW
     assert table._tbl.find(qn("w:tr")).find(qn("w:trPr")).find(qn("w:cantSplit")) is not None
 
 
@@ -130,8 +138,6 @@ def test_narrative_is_in_the_template(template: Any) -> None:
 
 
 def test_placeholders_are_highlighted(template: Any) -> None:
-    from docx.enum.text import WD_COLOR_INDEX
-
     texts = [p.text for p in template.paragraphs]
     marked = [
         p

@@ -24,9 +24,10 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from bot.context import AppContext
-from reports import footnotes
+from reports import footnotes, narrative
 from reports.bundle import ReportBundle, build_bundle
 from reports.fmt import vn_int
+from reports.narrative import unit_in_sentence
 from storage.commune import find_commune
 from storage.db import transaction
 from storage.directives import OwnInstruction, parse_recipients, save_directive
@@ -65,6 +66,7 @@ FILED: list[tuple[int, int, int, str | None, str | None]] = [
     ),
 ]
 LATE = (2, 40, 1)
+SIGNER = "Nguyễn Anh Tuấn"  # REPORT_SIGNER_NAME, as Sơn Mai's report is signed
 
 
 def results_flow(
@@ -118,8 +120,9 @@ def directive_id(h: Harness) -> int:
     return found.id
 
 
-def build(h: Harness, out: Path) -> ReportBundle:
-    return build_bundle(h.db, h.ctx.settings, directive_id(h), "once", h.clock.now, out)
+def build(h: Harness, out: Path, signer: str = SIGNER) -> ReportBundle:
+    settings = h.ctx.settings.model_copy(update={"report_signer_name": signer})
+    return build_bundle(h.db, settings, directive_id(h), "once", h.clock.now, out)
 
 
 @dataclass
@@ -171,8 +174,8 @@ def test_1_completeness_stays_out_of_the_body_unless_asked(built: Built, tmp_pat
     tipped = {i.unit_name for i in agg.incidents}
     silent = [u.name for u in agg.missing_units() if u.name not in tipped]
     assert silent
-    for name in silent:
-        assert name not in built.text
+    for name in silent:  # as a table cell would write it, or mid-sentence ('thôn Trà …')
+        assert name not in built.text and unit_in_sentence(name) not in built.text
     for phrase in ("chưa gửi báo cáo", "Theo loại đơn vị", f"/{agg.completeness.expected} "):
         assert phrase not in built.text
     # …but the annex and /summary still say who has not reported
@@ -253,13 +256,13 @@ def test_4_remarks_and_tips_are_written_as_commune_prose(built: Built) -> None:
         "minh, 1 tin không chính xác." in texts
     )
     lines = [t for t in texts if t.startswith("- Ngày")]
-    assert lines == [
-        f"- Ngày 10/9/2025, {verifying.unit_name} báo tin phát hiện 3 người khả nghi; đang xác minh."
-    ]
+    unit = unit_in_sentence(verifying.unit_name)  # 'thôn Trà …', as 'xã Tây Trà'
+    assert unit.startswith("thôn ")
+    assert lines == [f"- Ngày 10/9/2025, {unit} báo tin phát hiện 3 người khả nghi; đang xác minh."]
     for raw in ("Ba người mang ba lô lớn", "Bãi đất trống cuối thôn", "Nói tiếng nước ngoài"):
         assert raw not in built.text
     false_unit = next(i.unit_name for i in agg.incidents if i.status == "false_report")
-    assert false_unit not in "\n".join(lines)
+    assert unit_in_sentence(false_unit) not in "\n".join(lines)
     # the raw words stay available to the office in the annex
     rows = list(load_workbook(built.bundle.xlsx)["Sự việc"].iter_rows(values_only=True))
     assert any("Ba người mang ba lô lớn" in str(r[6]) for r in rows[1:])
@@ -267,6 +270,27 @@ def test_4_remarks_and_tips_are_written_as_commune_prose(built: Built) -> None:
     for p in built.doc.paragraphs:
         if any(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in p.runs):
             assert "[Văn phòng bổ sung:" in p.text
+
+
+def test_4_a_force_that_sent_nobody_is_left_out_of_the_patrol_sentence(built: Built) -> None:
+    agg = built.bundle.aggregate
+    [shown] = narrative.patrols(agg)
+    assert "(Công an 2, dân quân 3, an ninh cơ sở 1)" in shown.text
+    # the militia reported 0 people on patrol: not 'dân quân 0' in the breakdown
+    none_sent = replace(agg, patrol={**agg.patrol, "patrol_militia": 0, "patrol_police": 5})
+    [text] = [p.text for p in narrative.patrols(none_sent)]
+    assert "với 6 lượt người tham gia (Công an 5, an ninh cơ sở 1)" in text
+    assert "dân quân" not in text
+
+
+def test_4_the_signer_is_named_or_left_visibly_blank(built: Built, tmp_path: Path) -> None:
+    right = built.doc.tables[1].rows[0].cells[1].paragraphs
+    assert right[-1].text == SIGNER and right[-1].runs[0].bold
+    # no REPORT_SIGNER_NAME: a highlighted gap, not an empty line printed under the seal
+    unsigned = Document(str(build(built.harness, tmp_path / "unsigned", signer="").docx))
+    last = unsigned.tables[1].rows[0].cells[1].paragraphs[-1]
+    assert last.text == "[Văn phòng bổ sung: họ tên người ký]"
+    assert last.runs[0].font.highlight_color == WD_COLOR_INDEX.YELLOW
 
 
 _ZERO_FIGURE = re.compile(
@@ -308,6 +332,8 @@ def test_7_annex_table_adds_up_and_prints(built: Built) -> None:
     agg = built.bundle.aggregate
     book = load_workbook(built.bundle.xlsx)
     assert book.sheetnames[0] == "Tổng hợp"
+    assert book.properties.creator == "Tin Báo"  # File › Properties: no "openpyxl"
+    assert "python-docx" not in (built.doc.core_properties.comments or "")
     ws = book["Tổng hợp"]
     titles = [ws.cell(row=r, column=1).value for r in range(1, 5)]
     assert titles[0] == "Phụ lục"
@@ -377,6 +403,7 @@ def test_rendered_by_libreoffice(built: Built, tmp_path: Path) -> None:
     assert "Nơi nhận:" in last and "- Các cơ quan, đơn vị thuộc UBND xã; - Lưu: VT." in last
     whole = "\n".join(pages)
     assert "[Văn phòng bổ sung" not in whole  # every part of this report came from the data
+    assert SIGNER in last and "TM. ỦY BAN NHÂN DÂN" in last
 
     # the annex: the totals row adds up in a real spreadsheet, and it prints landscape
     table = convert(
