@@ -149,6 +149,7 @@ CATALOG: dict[str, str] = {
         "Văn bản của xã «{value}» cần có số, ký hiệu và ngày ban hành, "
         "ví dụ: 180/UBND-VP 03/09/2025."
     ),
+    "directive.error.own_instruction_date": "Ở --own-instruction (văn bản của xã): {reason}",
     "directive.error.own_instruction_before": (
         "Văn bản của xã ngày {own} không được trước ngày ban hành văn bản cấp trên ({issued})."
     ),
@@ -360,7 +361,11 @@ CATALOG: dict[str, str] = {
     "dialog.media_received": "Đã nhận {count} tệp. Gửi thêm hoặc bấm «Xong».",
     "dialog.urgent_intro": (
         "🚨 Báo tin khẩn. Trả lời nhanh các câu sau; khi anh/chị bấm gửi, Tin Báo gửi ngay "
-        "cảnh báo tới Công an xã."
+        "cảnh báo tới Công an xã (không liên lạc được thì tới cấp trên) và báo anh/chị biết "
+        "đã báo được ai."
+    ),
+    "dialog.word_not_here": (
+        "«{word}» không dùng được ở bước này. Vui lòng làm theo câu hỏi dưới đây:"
     ),
     "dialog.resumed": "Tiếp tục báo cáo đang làm dở:",
     "dialog.confirm_replace": (
@@ -616,7 +621,12 @@ CATALOG: dict[str, str] = {
     "progress.reminded": "Đã xếp lịch gửi {count} tin nhắc báo cáo.",
     "progress.nothing_to_remind": (
         "Không có tin nhắc nào cần gửi lúc này: các đơn vị đã báo cáo, đã được nhắc hôm nay, "
-        "hoặc đang trong giờ nghỉ ({quiet})."
+        "hoặc chưa ai ở đơn vị chưa báo cáo liên kết Telegram, Zalo hay trang web (xem "
+        "/tiendo và trang điều hành)."
+    ),
+    "progress.remind_quiet": (
+        "Đang trong giờ nghỉ ({hours}): Tin Báo không gửi tin nhắc ban đêm. Vui lòng gõ "
+        "/nhacnho lại sau giờ nghỉ."
     ),
     # --- reporting periods (keys: once, 2025-09-10, 2025-W37, 2025-09) -------------------------
     "period.once": "cả đợt",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.core.events import Reply
 from bot.core.turn import Turn
 from bot.messages import t
+from bot.scheduler.quiet import in_quiet
 from handlers.progress import progress_text, remind_now
 from handlers.province import PROVINCE_VIEW_ROLES, province_progress
 from handlers.registry import command
@@ -42,7 +43,10 @@ def remind(turn: Turn, args: str) -> None:
 
     def run_round() -> list[Reply]:
         count = remind_now(engine, settings, now, commune_id)
-        key = "progress.reminded" if count else "progress.nothing_to_remind"
-        return [Reply(t(key, count=count))]
+        if count:
+            return [Reply(t("progress.reminded", count=count))]
+        if in_quiet(now.astimezone(settings.tz), settings.quiet_window):
+            return [Reply(t("progress.remind_quiet", hours=settings.quiet_hours.strip()))]
+        return [Reply(t("progress.nothing_to_remind"))]
 
     turn.after_commit.append(run_round)

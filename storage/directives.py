@@ -21,7 +21,7 @@ from bot.text import fold
 from storage.enums import Recurrence, UnitKind
 from storage.models import Directive
 from storage.scope import Reach
-from storage.vocab import format_date, kind_choices, parse_date, parse_unit_kind
+from storage.vocab import date_problem, format_date, kind_choices, parse_date, parse_unit_kind
 
 SaveOutcome = Literal["created", "updated", "unchanged"]
 _FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -111,6 +111,10 @@ def parse_own_instruction(text: str, summary: str | None = None) -> OwnInstructi
     words = " ".join(text.split()).split(" ")
     day = parse_date(words[-1]) if len(words) >= 2 else None
     number = " ".join(w for w in words[:-1] if fold(w) != "ngay").removeprefix("Số ").strip()
+    if day is None and len(words) >= 2 and _DOC_NUMBER.match(number):
+        problem = date_problem(words[-1])  # written right, but not on the calendar: say so
+        if problem is not None:
+            raise DirectiveError("directive.error.own_instruction_date", reason=problem)
     if day is None or not _DOC_NUMBER.match(number):
         raise DirectiveError("directive.error.own_instruction_format", value=text.strip())
     summary = " ".join((summary or "").split()) or None

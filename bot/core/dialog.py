@@ -39,6 +39,15 @@ _NAV_WORDS = {
     "gui bao cao": "submit",
     "sua": "edit",
 }
+#: The dialog modes each navigation works in (a button from another screen is stale).
+_ALLOWED_IN = {
+    "submit": {"review"},
+    "edit": {"review"},
+    "review": {"pick_edit"},
+    "skip": {"ask"},
+    "done": {"ask"},
+    "back": {"ask", "review"},
+}
 
 
 class Dialog:
@@ -244,6 +253,17 @@ class Dialog:
                 return rest.partition(":")[2]
         return None
 
+    def _word_fits(self, action: str) -> bool:
+        """Whether a navigation word («xong», «gửi»…) means something on the current screen:
+        «xong» only ends a multiple choice or a media question."""
+        mode = self.state.get("mode")
+        if action in _ALLOWED_IN and mode not in _ALLOWED_IN[action]:
+            return False
+        if action == "done":
+            question = self.form.question(self.state["q"])
+            return question.type in (QuestionType.MULTI_CHOICE, QuestionType.MEDIA)
+        return True
+
     def _position(self, question: Question) -> tuple[int, int]:
         """'câu N/M': M counts the questions that are or may still be asked, so it only
         shrinks as answers rule some out. The question being (re)asked is counted as not
@@ -262,7 +282,14 @@ class Dialog:
         mode = state.get("mode")
         if event.kind is EventKind.TEXT and event.text is not None:
             folded = fold(event.text).rstrip(".!")
-            action = self._typed_action(event.text) or _NAV_WORDS.get(folded)
+            action = self._typed_action(event.text)
+            word = _NAV_WORDS.get(folded) if action is None else None
+            if word is not None and not self._word_fits(word):
+                # A word typed, not a button pressed: "this button is stale" would mislead.
+                said = render.esc(" ".join(event.text.split()))
+                self.show_current(prefix=t("dialog.word_not_here", word=said))
+                return
+            action = action or word
             if action is not None:
                 self.navigate(action)
                 return
@@ -433,15 +460,7 @@ class Dialog:
             self._edit_question(action[2:])
             return
         handler = handlers.get(action)
-        allowed_in = {
-            "submit": {"review"},
-            "edit": {"review"},
-            "review": {"pick_edit"},
-            "skip": {"ask"},
-            "done": {"ask"},
-            "back": {"ask", "review"},
-        }
-        if handler is None or (action in allowed_in and mode not in allowed_in[action]):
+        if handler is None or (action in _ALLOWED_IN and mode not in _ALLOWED_IN[action]):
             self.show_current(prefix=t("chat.stale_button"))
             return
         handler()

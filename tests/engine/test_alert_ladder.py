@@ -150,7 +150,10 @@ def test_nobody_at_the_police_says_so_gives_the_chief_s_phone_and_goes_up_at_onc
 
 
 def test_nobody_reachable_at_all_is_said_plainly_and_the_ladder_stops(harness: Harness) -> None:
-    incident, filed = report(harness, reporter(harness))
+    head = reporter(harness)
+    incident, filed = report(harness, head)
+    [intro] = [r.text for r in head.inbox if r.text.startswith("🚨 Báo tin khẩn.")]
+    assert "không liên lạc được thì tới cấp trên" in intro  # no unconditional promise
     assert "không liên lạc được với ai ở Công an xã" in filed
     assert "Tin Báo cũng không liên lạc được với ai khác" in filed
     assert "0914321401" in filed  # a phone still rings

@@ -228,3 +228,36 @@ def test_navigation_typed_as_shown_on_zalo(harness: Harness) -> None:
     assert "đang làm dở" in head.texts()[-1]
     head.text("làm mới")  # the typed word of «🆕 Bỏ bản cũ, làm mới»
     assert "ở <b>đâu</b>" in "\n".join(head.texts())
+
+
+def test_a_navigation_word_typed_where_it_means_nothing_is_not_called_a_stale_button(
+    harness: Harness,
+) -> None:
+    head = village_head(harness, channel="zalo")
+    head.run([("say", "/baocao"), ("tap", "khả nghi"), *SUSPICIOUS[:4]])
+    head.text("noi tieng nuoc ngoai")  # a typed option answers the multiple choice at once
+    head.replies()
+    head.text("xong")  # «Xong» belongs to a multiple choice; this is the description
+    texts = head.texts()
+    assert texts[0] == ("«xong» không dùng được ở bước này. Vui lòng làm theo câu hỏi dưới đây:")
+    assert not any("Nút này đã cũ" in t for t in texts)
+    assert "Mô tả thêm" in texts[-1]  # the same question again, nothing skipped
+    head.text("gửi")  # the review is not reached yet
+    assert head.texts()[0].startswith("«gửi» không dùng được")
+    head.text("Ba người mang ba lô")
+    assert "Gửi ảnh hoặc ghi âm" in head.texts()[-1]
+    head.text("xong")  # «Xong» ends a media question: nothing sent, none required
+    assert "liên hệ lại anh/chị qua số nào" in head.texts()[-1]
+
+
+def test_remind_now_with_nobody_to_remind_says_why_instead_of_failing(harness: Harness) -> None:
+    clerk = office(harness)  # no village head has a chat: there is nobody to send a reminder to
+    clerk.text("/nhacnho")
+    [said] = clerk.texts()
+    assert said.startswith("Không có tin nhắc nào cần gửi lúc này") and "liên kết" in said
+    harness.clock.now = datetime(2025, 9, 10, 16, 0, tzinfo=UTC)  # 23:00 in Hà Nội
+    village_head(harness)  # now someone could be reminded, but not at night
+    clerk.text("/nhacnho")
+    [night] = clerk.texts()
+    assert night.startswith("Đang trong giờ nghỉ (21:00-06:30)")
+    assert not any("Xin lỗi" in t for t in (said, night))

@@ -257,7 +257,12 @@ def test_directive_report_fields(db_path: Path) -> None:
         ("--report-deadline", "01/09/2025", "không được trước ngày bắt đầu"),
         ("--own-instruction", "180/UBND-VP", "cần có số, ký hiệu và ngày ban hành"),
         ("--own-instruction", "03/09/2025", "cần có số, ký hiệu và ngày ban hành"),
-        ("--own-instruction", "180/UBND-VP 31/02/2025", "cần có số, ký hiệu và ngày ban hành"),
+        (
+            "--own-instruction",
+            "180/UBND-VP 31/02/2025",
+            "Ở --own-instruction (văn bản của xã): Ngày 31/02/2025 không có trên lịch (tháng 2 "
+            "năm 2025 có 28 ngày).",
+        ),
         ("--own-instruction", "180/UBND-VP 20/08/2025", "không được trước ngày ban hành"),
         ("--own-instruction-summary", "tăng cường", "thiếu số và ngày văn bản"),
         ("--recipient", " ; ", "Có một dòng Nơi nhận để trống."),
