@@ -37,6 +37,10 @@ CATALOG: dict[str, str] = {
     "cli.commune.ambiguous": "«{query}» khớp nhiều xã/phường, không làm gì. Hãy ghi rõ hơn:",
     "cli.commune.candidate": "  - {name} (mã {code})",
     "cli.commune.more": "  … và {count} xã/phường khác.",
+    "cli.commune.set.nothing": "Không có gì để thay đổi: hãy cho --signer-name và/hoặc --signer-title.",
+    "cli.commune.set.done": "Báo cáo của {commune} sẽ do {title} {name} ký.",
+    "cli.commune.no_signer": "(chưa có tên: để trống, Văn phòng bổ sung khi ký)",
+    "cli.commune.line": "{commune} (mã {code}) — người ký báo cáo: {title} {name}",
     "cli.db.upgraded": "Cơ sở dữ liệu đã ở phiên bản mới nhất ({revision}).",
     "cli.db.reset_confirm": (
         "Lệnh này XOÁ HẾT dữ liệu trong {database}: {communes} xã/phường, {members} người, mọi "

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
+from docxtpl import DocxTemplate, Listing
 
 from bot.messages import t
 from reports import footnotes, narrative
@@ -74,7 +74,8 @@ def document_context(meta: ReportMeta) -> dict[str, Any]:
         "doc_summary": cites.summary or "",
         "recipients": recipient_lines(meta.recipients),
         "signer_authority": meta.signer_authority,
-        "signer_title": meta.signer_title,
+        # «KT. CHỦ TỊCH» over «PHÓ CHỦ TỊCH»: each line of the title on its own line.
+        "signer_title": Listing(meta.signer_title),
         "signer_name": meta.signer_name,
         "signer_missing": t("report.body.placeholder", text=t("report.body.no_signer")),
     }

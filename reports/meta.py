@@ -149,8 +149,8 @@ def commune_report_meta(
         own_instruction=own,
         recipients=tuple(directive.report_recipients or ()) or default_recipients(),
         signer_authority=settings.report_signer_authority,
-        signer_title=settings.report_signer_title,
-        signer_name=settings.report_signer_name,
+        signer_title=commune.signer_title or settings.report_signer_title,
+        signer_name=commune.signer_name or settings.report_signer_name,
         show_completeness=(directive.report_completeness if completeness is None else completeness),
         proposal_addressee=province_level(directive.issuer),
     )

@@ -43,6 +43,9 @@ class Commune(SQLModel, table=True):
     province_code: int
     province_name: str
     sample: bool = Field(default=False, description="Invented sample data (tinbao seed-sample)")
+    # Who signs the commune's report (tinbao commune set); None: REPORT_SIGNER_* settings.
+    signer_name: str | None = None
+    signer_title: str | None = Field(default=None, description="e.g. 'CHỦ TỊCH'")
     created_at: datetime = _ts()
 
 

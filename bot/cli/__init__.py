@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.cli import commune as _commune  # noqa: F401  (registers `init`)
+from bot.cli import commune_signer as _commune_signer  # noqa: F401  (registers `commune`)
 from bot.cli import db as _db  # noqa: F401  (registers `db`)
 from bot.cli import directive as _directive  # noqa: F401  (registers `directive`)
 from bot.cli import invite as _invite  # noqa: F401  (registers `invite`)

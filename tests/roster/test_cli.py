@@ -528,3 +528,37 @@ def test_a_commune_sets_its_own_instruction_on_its_copy(db_path: Path) -> None:
     son_mai = next(d for d in rows.values() if d.own_instruction_number)
     assert son_mai.report_recipients == ["Công an tỉnh", "Lưu: VT"]
     assert son_mai.parent_id is not None  # still the province's copy
+
+
+def test_each_commune_s_report_is_signed_by_its_own_chairman(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One installation, two communes: the signer is the commune's, the setting a default."""
+    from tests.reports.docx_reading import all_text, open_docx
+
+    monkeypatch.setenv("REPORT_SIGNER_NAME", "Người Ký Mặc Định")
+    get_settings.cache_clear()
+    tinbao("init", "--province", "Quảng Ngãi", "--commune", "Tây Trà", "--commune", "Sơn Mai")
+    tinbao("directive", "add", "--level", "province", *PROVINCE_ORDER)
+    done = tinbao(
+        "commune", "set", "--commune", "Sơn Mai", "--signer-name", "Nguyễn  Anh Tuấn",
+        "--signer-title", "KT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Anh Tuấn" in done.stdout
+    listed = tinbao("commune", "list").stdout
+    assert "Xã Sơn Mai (mã" in listed and "Nguyễn Anh Tuấn" in listed
+    assert "Xã Tây Trà (mã" in listed and "CHỦ TỊCH Người Ký Mặc Định" in listed
+    texts = {}
+    for commune in ("Sơn Mai", "Tây Trà"):
+        out = tmp_path / commune
+        made = tinbao(
+            "report", "--directive", "1949/UBND-NC", "--commune", commune, "--out", str(out)
+        )
+        assert made.exit_code == 0, made.output
+        [docx] = out.glob("*.docx")
+        texts[commune] = all_text(open_docx(docx))
+    assert "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" in texts["Sơn Mai"]  # two lines, as Decree 30 sets them
+    assert "Nguyễn Anh Tuấn" in texts["Sơn Mai"] and "Người Ký Mặc Định" not in texts["Sơn Mai"]
+    assert "Người Ký Mặc Định" in texts["Tây Trà"] and "Nguyễn Anh Tuấn" not in texts["Tây Trà"]
+    assert tinbao("commune", "set", "--commune", "Sơn Mai").exit_code == 2  # nothing to set
