@@ -34,7 +34,7 @@ from bot.scheduler.reminders import run_round
 from bot.settings import Settings, load_settings
 from storage.cascade import save_province_directive
 from storage.db import make_engine, transaction
-from storage.directives import DirectiveFields
+from storage.directives import DirectiveFields, save_directive
 from storage.enums import OutboxStatus, Role, UnitKind
 from storage.migrate import upgrade
 from storage.models import Commune, Directive, Member, OutboxMessage, Unit
@@ -97,28 +97,14 @@ def _seed(engine: Any, n: int, communes: int = 1) -> None:
             unit_deadline=date(2025, 9, 15),
         )
         if communes == 1:
-            assert rows[0].id is not None
-            s.add(
-                Directive(
-                    commune_id=rows[0].id,
-                    number=fields.number,
-                    issued_on=fields.issued_on,
-                    issuer=fields.issuer,
-                    summary=fields.summary,
-                    target_unit_kinds=list(fields.target_unit_kinds),
-                    form_ids=list(fields.form_ids),
-                    starts_on=fields.starts_on,
-                    unit_deadline=fields.unit_deadline,
-                    created_at=datetime(2025, 8, 30, tzinfo=UTC),
-                )
-            )
+            save_directive(s, fields, rows[0].id)
         else:
             save_province_directive(s, fields)
-            # Announced long ago: this round is the "3 days before" reminder, not the
-            # announcement a directive saved today would get.
-            for directive in s.exec(select(Directive)).all():
-                directive.created_at = datetime(2025, 8, 30, tzinfo=UTC)
-                s.add(directive)
+        # Announced long ago: this round is the "3 days before" reminder, not the
+        # announcement a directive saved today would get.
+        for directive in s.exec(select(Directive)).all():
+            directive.created_at = datetime(2025, 8, 30, tzinfo=UTC)
+            s.add(directive)
 
 
 def _misdirected(engine: Any) -> int:
