@@ -49,7 +49,9 @@ def init(
         False, "--keep-sample", help="Vẫn thêm dù cơ sở dữ liệu đang có dữ liệu mẫu (không nên)"
     ),
 ) -> None:
-    """Add communes from the official post-2025 list (nothing changes on any doubt).
+    """Thêm xã/phường từ danh sách chính thức sau 2025 (có nghi ngờ thì không đổi gì).
+
+    Add communes from the official post-2025 list (nothing changes on any doubt).
 
     Running it again is safe: communes already set up stay as they are. A commune added later
     receives the province directives still open.

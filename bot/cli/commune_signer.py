@@ -46,7 +46,9 @@ def commune_set(
         help="Chức vụ người ký, e.g. 'CHỦ TỊCH' hoặc 'KT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH'",
     ),
 ) -> None:
-    """Set who signs this commune's official report (options left out stay as they are)."""
+    """Đặt người ký báo cáo của xã (họ tên, chức vụ).
+
+    Set who signs this commune's official report (options left out stay as they are)."""
     if signer_name is None and signer_title is None:
         warn(t("cli.commune.set.nothing"))
         raise typer.Exit(code=2)
@@ -71,7 +73,9 @@ def commune_set(
 
 @commune_app.command("list")
 def commune_list() -> None:
-    """The communes this installation serves, with who signs each one's report."""
+    """Các xã/phường của cài đặt này và người ký báo cáo của từng xã.
+
+    The communes this installation serves, with who signs each one's report."""
     with cli_context() as ctx, transaction(ctx.engine) as session:
         rows = session.exec(select(Commune).order_by(col(Commune.name))).all()
         settings = ctx.settings

@@ -19,7 +19,9 @@ app.add_typer(db_app, name="db")
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply all pending migrations (also done automatically on start)."""
+    """Cập nhật cấu trúc cơ sở dữ liệu (cũng tự chạy mỗi lần khởi động).
+
+    Apply all pending migrations (also done automatically on start)."""
     with cli_context(migrate=False) as ctx:
         upgrade(ctx.engine)
         console.print(t("cli.db.upgraded", revision=current_revision(ctx.engine)))
@@ -29,7 +31,9 @@ def db_upgrade() -> None:
 def db_reset(
     yes: bool = typer.Option(False, "--yes", help="Xác nhận xoá hết / confirm: delete everything"),
 ) -> None:
-    """Delete ALL data (communes, roster, reports, attachments) and start from empty.
+    """Xoá TOÀN BỘ dữ liệu (xã, danh sách, báo cáo, tệp đính kèm) để bắt đầu lại.
+
+    Delete ALL data (communes, roster, reports, attachments) and start from empty.
 
     For the sample data or a trial run; without --yes it only says what would be deleted.
     """

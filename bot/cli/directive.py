@@ -110,7 +110,9 @@ def directive_add(
         help="Thân báo cáo ghi số đơn vị đã/chưa gửi (mặc định: chỉ ở phụ lục và /summary)",
     ),
 ) -> None:
-    """Add a directive, or update the one with the same number (in the same commune).
+    """Thêm văn bản chỉ đạo cần báo cáo, hoặc cập nhật văn bản cùng số.
+
+    Add a directive, or update the one with the same number (in the same commune).
 
     With --level province the directive is the province's: every commune of the
     installation gets its own copy to report against, and communes added later get theirs.
@@ -190,7 +192,9 @@ def directive_set(
         help="Thân báo cáo có ghi số đơn vị đã/chưa gửi không",
     ),
 ) -> None:
-    """Set a commune's report details on a directive it already has — e.g. its copy of a
+    """Đặt thông tin báo cáo của xã trên một văn bản đã có (văn bản của xã, nơi nhận…).
+
+    Set a commune's report details on a directive it already has — e.g. its copy of a
     province directive: its own instruction (the report's footnote), Nơi nhận, completeness.
     Options left out stay as they are; saving the province directive again keeps them."""
     try:
@@ -274,7 +278,9 @@ def directive_list(
         False, "--province", help="Chỉ đạo cấp tỉnh và số xã đã nhận / province directives"
     ),
 ) -> None:
-    """Show a commune's directives (or the province's), newest first."""
+    """Danh sách văn bản chỉ đạo của xã (hoặc của tỉnh), mới nhất trước.
+
+    Show a commune's directives (or the province's), newest first."""
     with cli_context() as ctx, transaction(ctx.engine) as session:
         if province:
             rows = [d for d in list_directives(session, Reach.everywhere()) if d.commune_id is None]

@@ -79,7 +79,9 @@ def invite(
         False, "--province", help="Đơn vị cấp tỉnh (Công an tỉnh, UBND tỉnh) / province units"
     ),
 ) -> None:
-    """Issue single-use invite codes to members without a linked chat account.
+    """Cấp mã mời dùng một lần cho người chưa liên kết Telegram/Zalo.
+
+    Issue single-use invite codes to members without a linked chat account.
 
     Re-running gives those members new codes; their older unused codes stop working.
     """

@@ -25,7 +25,9 @@ _COLUMNS = [
 
 @outbox_app.command("status")
 def outbox_status() -> None:
-    """Count messages per channel: queued, sending, retrying, sent, dead."""
+    """Đếm tin nhắn đi theo kênh: đang chờ, đang gửi, thử lại, đã gửi, hỏng.
+
+    Count messages per channel: queued, sending, retrying, sent, dead."""
     with cli_context() as ctx:
         counts = status_counts(ctx.engine)
     if not counts:
@@ -44,7 +46,9 @@ def outbox_status() -> None:
 def outbox_retry_dead(
     channel: str | None = typer.Option(None, help="Only this channel (telegram, zalo, web)."),
 ) -> None:
-    """Queue every dead message again (attempts start from zero)."""
+    """Gửi lại mọi tin nhắn hỏng (đếm lại số lần thử từ đầu).
+
+    Queue every dead message again (attempts start from zero)."""
     with cli_context() as ctx:
         count = retry_dead(ctx.engine, utcnow(), channel)
     console.print(t("cli.outbox.retried", count=count))

@@ -123,7 +123,9 @@ def province_report(
     period: str | None = typer.Option(None, "--period", help=PERIOD_HELP),
     out: Path = typer.Option(..., "--out", help="Thư mục ghi báo cáo"),
 ) -> None:
-    """The province's consolidated report (DOCX) and its annex (XLSX, one row per commune)
+    """Báo cáo tổng hợp của tỉnh (DOCX) và phụ lục theo từng xã (XLSX).
+
+    The province's consolidated report (DOCX) and its annex (XLSX, one row per commune)
     from the communes' answers to a province directive."""
     from reports.province_bundle import build_province_files
 
@@ -171,7 +173,9 @@ def report(
         help="Gửi báo cáo này lên tỉnh (chỉ đạo của tỉnh giao cho xã): tỉnh nhận số liệu vừa lập",
     ),
 ) -> None:
-    """Write the commune's DOCX report and its XLSX annex for one directive period.
+    """Lập báo cáo của xã (DOCX) và phụ lục (XLSX) cho một văn bản, một kỳ.
+
+    Write the commune's DOCX report and its XLSX annex for one directive period.
 
     With --send the commune's answer to the province directive is recorded (a new version if
     it was sent before) and the province's members are told."""
@@ -227,7 +231,9 @@ def export(
     out: Path = typer.Option(..., "--out", help="Tệp .csv hoặc .xlsx"),
     commune: str | None = commune_option(),
 ) -> None:
-    """Export the period's filed reports, one row each, every answer and figure as columns."""
+    """Xuất các báo cáo đã gửi trong kỳ, mỗi báo cáo một dòng (CSV hoặc XLSX).
+
+    Export the period's filed reports, one row each, every answer and figure as columns."""
     from reports.export import export_frame, write_export
 
     if out.suffix.lower() not in {".csv", ".xlsx"}:

@@ -44,7 +44,9 @@ def roster_import(
     file: Path = typer.Argument(..., help="Tệp .xlsx hoặc .csv có các cột của mẫu danh sách"),
     commune: str | None = commune_option(),
 ) -> None:
-    """Import (or re-import) the roster: all rows are checked first; any error imports nothing.
+    """Nhập (hoặc nhập lại) danh sách cán bộ: kiểm tra mọi dòng trước, có dòng sai thì không nhập gì.
+
+    Import (or re-import) the roster: all rows are checked first; any error imports nothing.
 
     Rows go to the commune in their own "Xã/phường" column if the file has one, else to
     --commune; "cấp tỉnh" units (Công an tỉnh, UBND tỉnh) belong to no commune.
@@ -81,7 +83,9 @@ def roster_import(
 def roster_template(
     file: Path = typer.Argument(..., help="Tệp .xlsx sẽ tạo"),
 ) -> None:
-    """Write an empty roster spreadsheet with the headers and drop-down lists."""
+    """Tạo tệp danh sách trống (XLSX) có sẵn tiêu đề và danh sách chọn.
+
+    Write an empty roster spreadsheet with the headers and drop-down lists."""
     try:
         write_template(file)
     except RosterFileError as exc:
@@ -98,7 +102,9 @@ def roster_export(
         False, "--all", help="Cả tỉnh, thêm cột Xã/phường / every commune"
     ),
 ) -> None:
-    """Write the roster (same columns as the template); the export is audited."""
+    """Xuất danh sách cán bộ (cùng cột với tệp mẫu, nhập lại được).
+
+    Write the roster (same columns as the template); the export is audited."""
     with cli_context() as ctx:
         try:
             with transaction(ctx.engine) as session:

@@ -18,7 +18,9 @@ from bot.runtime import run as run_runtime
 
 @app.command("run")
 def run() -> None:
-    """Run the bot on every channel whose token is set; with none, the local web playground."""
+    """Chạy bot trên các kênh đã có token; không có token: trang thử web trên máy.
+
+    Run the bot on every channel whose token is set; with none, the local web playground."""
     with cli_context() as ctx:
         settings = ctx.settings
         logging.basicConfig(

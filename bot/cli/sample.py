@@ -13,7 +13,9 @@ from storage.sample import SampleRefused, seed_sample
 
 @app.command("seed-sample")
 def seed_sample_command() -> None:
-    """Load sample data (Xã Tây Trà, invented people, their recent reports); running it again
+    """Nạp dữ liệu mẫu (Xã Tây Trà, người giả định, báo cáo gần đây).
+
+    Load sample data (Xã Tây Trà, invented people, their recent reports); running it again
     changes nothing. Refused on a database that serves real communes."""
     try:
         with cli_context() as ctx, transaction(ctx.engine) as session:

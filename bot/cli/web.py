@@ -21,7 +21,9 @@ def add_user(
     phone: str = typer.Option(..., "--phone", help="Số điện thoại của người trong danh sách"),
     username: str = typer.Option(..., "--username", help="Tên đăng nhập (chữ thường, số, . _ -)"),
 ) -> None:
-    """Create a dashboard login for an office clerk, leader or admin (or reset its password).
+    """Tạo tài khoản đăng nhập trang điều hành cho văn phòng, lãnh đạo hoặc quản trị.
+
+    Create a dashboard login for an office clerk, leader or admin (or reset its password).
 
     The password is asked twice and never shown nor stored in clear.
     """
