@@ -689,6 +689,8 @@ CATALOG: dict[str, str] = {
     "report.body.placeholder": "[Văn phòng bổ sung: {text}]",
     "report.body.no_own_instruction": "số, ngày văn bản chỉ đạo của UBND xã",
     "report.body.no_signer": "họ tên người ký",
+    "report.closing.to_province": "Nay UBND {commune} báo cáo để Công an tỉnh nắm, chỉ đạo./.",
+    "report.closing.own": "Trên đây là báo cáo của UBND {commune}./.",
     "report.body.no_reports": (
         "chưa có đơn vị nào gửi báo cáo kết quả thực hiện nên chưa có số liệu tổng hợp"
     ),

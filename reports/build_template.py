@@ -415,11 +415,7 @@ def _body(doc: Any) -> None:
     _paragraphs(doc, "difficulties")
     _heading(doc, "5. Kiến nghị, đề xuất")
     _paragraphs(doc, "proposals")
-    para(
-        doc,
-        "Nay UBND {{ commune_name }} báo cáo để Công an tỉnh nắm, chỉ đạo./.",
-        keep_next=True,
-    )
+    para(doc, "{{ closing }}", keep_next=True)
     para(doc, "", before=0, keep_next=True)
 
 

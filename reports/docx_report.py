@@ -78,6 +78,7 @@ def document_context(meta: ReportMeta) -> dict[str, Any]:
         "signer_title": Listing(meta.signer_title),
         "signer_name": meta.signer_name,
         "signer_missing": t("report.body.placeholder", text=t("report.body.no_signer")),
+        "closing": meta.closing,
     }
 
 

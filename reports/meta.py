@@ -54,6 +54,7 @@ class ReportMeta:
     signer_name: str
     show_completeness: bool  # the body says how many units reported (annex always does)
     proposal_addressee: str  # who a proposal without one is put to: 'UBND tỉnh'
+    closing: str = ""  # the body's last line: to whom the report goes (commune reports)
 
 
 def lower_first(text: str) -> str:
@@ -109,6 +110,15 @@ def province_level(issuer: str) -> str:
     return match.group(1) if match else issuer
 
 
+def closing_line(issuer: str, authority_name: str) -> str:
+    """The body's last line. An order from the province is answered to the provincial police
+    (Sơn Mai: «Nay UBND xã Sơn Mai báo cáo để Công an tỉnh nắm, chỉ đạo./.»); the commune's
+    own plan (45/KH-UBND of UBND xã Tây Trà) is not, and must not say it is."""
+    if _PROVINCE_TAIL.match(" ".join(issuer.split())):
+        return t("report.closing.to_province", commune=authority_name)
+    return t("report.closing.own", commune=authority_name)
+
+
 def default_recipients() -> tuple[str, ...]:
     return tuple(t("report.recipients.default").split("\n"))
 
@@ -153,6 +163,7 @@ def commune_report_meta(
         signer_name=commune.signer_name or settings.report_signer_name,
         show_completeness=(directive.report_completeness if completeness is None else completeness),
         proposal_addressee=province_level(directive.issuer),
+        closing=closing_line(directive.issuer, lower_first(commune.name)),
     )
 
 

@@ -97,6 +97,28 @@ def test_sections_one_to_five_in_order(report: object) -> None:
     assert closing > positions[-1]
 
 
+@pytest.mark.parametrize(
+    ("issuer", "closing"),
+    [
+        ("Công an tỉnh Quảng Ngãi", "Nay UBND xã Tây Trà báo cáo để Công an tỉnh nắm, chỉ đạo./."),
+        ("UBND xã Tây Trà", "Trên đây là báo cáo của UBND xã Tây Trà./."),
+    ],
+)
+def test_the_closing_line_names_the_province_only_when_it_gave_the_order(
+    filled_sqlite: Filled, report_settings: Settings, tmp_path: Path, issuer: str, closing: str
+) -> None:
+    """The commune's own weekly plan is not reported to the provincial police: saying so
+    would be untrue (Sơn Mai's closing is for the province's order)."""
+    own = replace(
+        filled_sqlite, directive=filled_sqlite.directive.model_copy(update={"issuer": issuer})
+    )
+    path = render_report(filled_sqlite.aggregate(), own.meta(report_settings), tmp_path / "c.docx")
+    texts = body_texts(open_docx(path))
+    assert closing in texts
+    assert texts.index(closing) > texts.index("5. Kiến nghị, đề xuất")
+    assert sum("nắm, chỉ đạo" in text for text in texts) == (1 if "tỉnh" in issuer else 0)
+
+
 def test_figures(report: object, filled_sqlite: Filled) -> None:
     text = all_text(report)
     f, p = filled_sqlite.expected.figures, filled_sqlite.expected.patrol

@@ -132,7 +132,7 @@ def test_narrative_is_in_the_template(template: Any) -> None:
         assert heading in text
     for block in ("assessment", "difficulties", "proposals", "tips", "completeness"):
         assert f"{{%p for p in {block} %}}" in text
-    assert "Nay UBND {{ commune_name }} báo cáo để Công an tỉnh nắm, chỉ đạo./." in text
+    assert "{{ closing }}" in text
     for praise in ("quyết liệt, chặt chẽ", "ngày càng lan tỏa"):  # section 3 comes from data
         assert praise not in text
 
