@@ -32,11 +32,13 @@ _LOAD = Prepared(
     .with_for_update()
 )
 _CREATE = insert_ignoring_conflicts(_TABLE, (*_KEY, "state", "step", "updated_at"), _KEY)
-_SAVE = Prepared(
+#: The row's save; also run in one statement with the replies (``storage.outbox``).
+SAVE_STATEMENT = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("row_id"))
     .values({name: bindparam(name) for name in _COLUMNS})
 )
+_SAVE = Prepared(SAVE_STATEMENT)
 
 
 @dataclass
@@ -81,9 +83,14 @@ def lock_dialog(
     return DialogRow(**found)
 
 
+def save_params(row: DialogRow) -> dict[str, Any]:
+    """The parameters of :data:`SAVE_STATEMENT` for ``row``."""
+    return {"row_id": row.id, **{name: getattr(row, name) for name in _COLUMNS}}
+
+
 def save_dialog(conn: Connection, row: DialogRow) -> None:
     """Write the row back if it changed (one ``UPDATE``; may go in a pipeline)."""
     if not row.changed:
         return
-    _SAVE.run(conn, {"row_id": row.id, **{name: getattr(row, name) for name in _COLUMNS}})
+    _SAVE.run(conn, save_params(row))
     row.changed = False

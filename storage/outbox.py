@@ -12,9 +12,10 @@ from sqlmodel import Session, select
 
 from bot.core.events import Outgoing
 from storage.db import table_of
+from storage.dialog_rows import SAVE_STATEMENT, DialogRow, save_dialog, save_params
 from storage.enums import OutboxStatus
 from storage.models import OutboxMessage
-from storage.prepared import insert_ignoring_conflicts
+from storage.prepared import MultiRowInsert
 from storage.types import utcnow
 
 #: The columns :func:`enqueue_many` writes (the rest keep their defaults).
@@ -30,7 +31,11 @@ COLUMNS = (
     "next_attempt_at",
     "created_at",
 )
-_INSERT = insert_ignoring_conflicts(table_of(OutboxMessage), COLUMNS, unique=("dedupe_key",))
+_INSERT = MultiRowInsert(table_of(OutboxMessage), COLUMNS, unique=("dedupe_key",))
+# PostgreSQL: the dialog row's save rides in the same statement (``WITH first AS (UPDATE …)``).
+_INSERT_AFTER_SAVE = MultiRowInsert(
+    table_of(OutboxMessage), COLUMNS, unique=("dedupe_key",), first=SAVE_STATEMENT
+)
 
 
 def _row(outgoing: Outgoing) -> OutboxMessage:
@@ -72,14 +77,29 @@ def enqueue(session: Session, outgoing: Outgoing) -> OutboxMessage | None:
 
 
 def enqueue_many(conn: Connection, outgoing: Sequence[Outgoing]) -> None:
-    """Add several messages, in the order given, with one batched Core ``INSERT``.
+    """Add several messages, in the order given, with one multi-row Core ``INSERT``.
 
     This runs for every update, so it skips the ORM (building model objects costs more than
     the INSERT itself). A message whose ``dedupe_key`` is already in the table is skipped by
     ``ON CONFLICT DO NOTHING`` — no savepoint, no error to recover from.
     """
     now = utcnow()
-    _INSERT.execute_many(conn, [_values(item, now) for item in outgoing])
+    _INSERT.run(conn, [_values(item, now) for item in outgoing])
+
+
+def save_dialog_and_enqueue(conn: Connection, row: DialogRow, outgoing: Sequence[Outgoing]) -> None:
+    """The dialog row's save (if it changed) and the replies, as :func:`save_dialog` and
+    :func:`enqueue_many` would write them — on PostgreSQL in one statement when there are
+    both: nearly every update saves its dialog and answers, and each statement costs the
+    client and the server ~50 µs here (SQLite, without round trips, takes them one by one)."""
+    together = row.changed and 0 < len(outgoing) <= MultiRowInsert.MAX_ROWS
+    if not together or conn.dialect.name != "postgresql":
+        save_dialog(conn, row)
+        enqueue_many(conn, outgoing)
+        return
+    now = utcnow()
+    _INSERT_AFTER_SAVE.run(conn, [_values(item, now) for item in outgoing], save_params(row))
+    row.changed = False
 
 
 def _values(item: Outgoing, now: datetime) -> dict[str, Any]:

@@ -24,9 +24,9 @@ from bot.core.forms.schema import Form
 from bot.core.roster_cache import RosterView
 from bot.outbox.recipients import member_chats
 from bot.settings import Settings
-from storage.dialog_rows import DialogRow, lock_dialog, save_dialog
+from storage.dialog_rows import DialogRow, lock_dialog
 from storage.models import Directive, Member, Unit
-from storage.outbox import enqueue_many
+from storage.outbox import enqueue_many, save_dialog_and_enqueue
 from storage.scope import Reach, reach_of
 
 
@@ -79,8 +79,9 @@ class Turn:
     def write(self) -> None:
         """Write the dialog row and the replies (prepared statements: pipeline-safe)."""
         if self._dialog is not None:
-            save_dialog(self.conn, self._dialog)
-        enqueue_many(self.conn, self._replies())
+            save_dialog_and_enqueue(self.conn, self._dialog, self._replies())
+        else:
+            enqueue_many(self.conn, self._replies())
 
     def save(self) -> None:
         """Everything the turn did: ORM changes, the dialog row, the replies."""

@@ -66,3 +66,62 @@ def test_many_rows_in_one_call_keep_their_order(engine: Engine) -> None:
         many.execute_many(conn, rows)
         texts = conn.execute(select(_OUTBOX.c.payload).order_by(_OUTBOX.c.id)).scalars().all()
     assert [p["text"] for p in texts] == ["0", "1", "2", "3", "4"]
+
+
+def test_multi_row_insert_keeps_order_and_skips_known_keys_in_one_statement(
+    engine: Engine,
+) -> None:
+    from storage.prepared import MultiRowInsert
+
+    insert_rows = MultiRowInsert(_OUTBOX, COLUMNS, ("dedupe_key",))
+    rows = [
+        dict(channel="web", chat_id="9", kind="message", payload={"text": str(i)}, status="queued",
+             attempts=0, parts_sent=0, next_attempt_at=WHEN, created_at=WHEN,
+             dedupe_key="dup" if i in (3, 20) else None)
+        for i in range(MultiRowInsert.MAX_ROWS + 5)  # two statements: 16 rows, then 5
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        insert_rows.run(conn, rows)
+        texts = conn.execute(select(_OUTBOX.c.payload).order_by(_OUTBOX.c.id)).scalars().all()
+    assert [p["text"] for p in texts] == [str(i) for i in range(21) if i != 20]
+
+
+def test_the_dialog_save_and_the_replies_are_written_together(engine: Engine) -> None:
+    """One statement on PostgreSQL (two on SQLite), the same rows either way; a reply whose
+    dedupe key is known is skipped, and the dialog is saved all the same."""
+    from bot.core.events import Outgoing, Reply
+    from storage.dialog_rows import lock_dialog
+    from storage.models import Commune, DialogSession, Member, Unit
+    from storage.outbox import save_dialog_and_enqueue
+
+    with Session(engine) as s:
+        commune = Commune(code=1, name="Xã A", short_name="A", province_code=1, province_name="T")
+        s.add(commune)
+        s.flush()
+        unit = Unit(commune_id=commune.id or 0, name="Thôn Một", kind="village")
+        s.add(unit)
+        s.flush()
+        member = Member(unit_id=unit.id or 0, full_name="A", phone="0912345678")
+        s.add(member)
+        s.commit()
+        member_id = member.id or 0
+    replies = [
+        Outgoing("telegram", "5", Reply("một"), dedupe_key="seen"),
+        Outgoing("telegram", "5", Reply("hai")),
+    ]
+    with engine.begin() as conn:
+        save_dialog_and_enqueue(conn, lock_dialog(conn, member_id, "telegram", "5", WHEN), [])
+        row = lock_dialog(conn, member_id, "telegram", "5", WHEN)
+        row.state, row.step, row.changed = {"q": "q2"}, 3, True
+        save_dialog_and_enqueue(conn, row, replies[:1])
+        row.state, row.step, row.changed = {"q": "q3"}, 4, True
+        save_dialog_and_enqueue(conn, row, replies)  # "seen" again: skipped
+        assert not row.changed
+    with Session(engine) as s:
+        [saved] = s.exec(select(DialogSession)).scalars().all()  # type: ignore[call-overload]
+        texts = [
+            m.payload["text"]
+            for m in s.exec(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
+        ]  # type: ignore[call-overload,arg-type]
+    assert (saved.state, saved.step) == ({"q": "q3"}, 4)
+    assert texts == ["một", "hai"]
