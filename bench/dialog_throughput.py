@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session, select
 from telegram import Update
 from telegram.ext import Application
 
@@ -46,7 +47,7 @@ from bot.core.engine import Engine, Outcome
 from bot.core.forms.loader import load_form
 from bot.settings import load_settings
 from storage.db import transaction
-from storage.models import Commune, Member, Unit
+from storage.models import Commune, Member, Submission, Unit
 
 FORM = Path(__file__).with_name("bench_form.yaml")
 TOKEN = "123:bench"
@@ -129,6 +130,12 @@ def run_engine(ctx: AppContext, updates: list[dict[str, Any]], batch_size: int) 
     return Measured(latencies, time.perf_counter() - wall_start, time.process_time() - cpu_start)
 
 
+def complete_reports(ctx: AppContext) -> int:
+    """How many reports were filed with all six answers (every dialog files one)."""
+    with Session(ctx.engine) as s:
+        return sum(len(row.answers) == STEPS - 2 for row in s.exec(select(Submission)).all())
+
+
 @contextmanager
 def database(kind: str, pg_url: str | None) -> Iterator[AppContext]:
     if kind == "sqlite":
@@ -191,7 +198,9 @@ def run(
             def one(batch: list[dict[str, Any]], kind: str = kind, size: int = size) -> Measured:
                 with database(kind, pg_url) as ctx:
                     seed(ctx, len(batch) // STEPS)
-                    return run_engine(ctx, batch, size)
+                    measured = run_engine(ctx, batch, size)
+                    assert complete_reports(ctx) == len(batch) // STEPS, "a dialog did not finish"
+                    return measured
 
             label = "SQLite" if kind == "sqlite" else "PostgreSQL"
             variants[f"Tin Báo engine, {label} (durable), batch {size}"] = one

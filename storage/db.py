@@ -16,14 +16,15 @@ from sqlalchemy.orm.attributes import manager_of_class
 from sqlmodel import Session, SQLModel, create_engine
 
 
-def _json_dumps(value: Any) -> str:
+def json_dumps(value: Any) -> str:
+    """A JSON column's text, as every engine writes it (:data:`JSON_CODEC`)."""
     # JSON columns (dialog state, outbox payloads, figures) are written on every update;
     # orjson encodes them ~10× faster than the standard library. Keys need not be str.
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 #: How every engine encodes and decodes its JSON columns.
-JSON_CODEC: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+JSON_CODEC: dict[str, Any] = {"json_serializer": json_dumps, "json_deserializer": orjson.loads}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -24,13 +24,16 @@ from storage.prepared import Pending, Prepared, insert_ignoring_conflicts
 _TABLE = table_of(DialogSession)
 _KEY = ("member_id", "channel", "chat_id")
 _COLUMNS = ("form_id", "state", "step", "started_at", "updated_at", "reminded_at")
-_LOAD = Prepared(
+#: The row's load and lock; also run in one statement with the update's claim
+#: (``storage.update_start``).
+LOAD_STATEMENT = (
     select(_TABLE)
     .where(_TABLE.c.member_id == bindparam("member_id"))
     .where(_TABLE.c.channel == bindparam("channel"))
     .where(_TABLE.c.chat_id == bindparam("chat_id"))
     .with_for_update()
 )
+_LOAD = Prepared(LOAD_STATEMENT)
 _CREATE = insert_ignoring_conflicts(_TABLE, (*_KEY, "state", "step", "updated_at"), _KEY)
 #: The row's save; also run in one statement with the replies (``storage.outbox``).
 SAVE_STATEMENT = (
@@ -67,6 +70,12 @@ def send_dialog_lock(conn: Connection, member_id: int, channel: str, chat_id: st
 def locked_dialog(sent: Pending) -> DialogRow | None:
     found = sent.first()
     return DialogRow(**found) if found is not None else None
+
+
+def dialog_from_columns(values: dict[str, Any]) -> DialogRow | None:
+    """The row from :data:`LOAD_STATEMENT`'s columns, as an outer join gives them: None when
+    ``id`` is NULL (no row)."""
+    return DialogRow(**values) if values["id"] is not None else None
 
 
 def lock_dialog(

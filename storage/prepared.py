@@ -128,8 +128,17 @@ class Pending:
             row = self._cursor.fetchone()
         finally:
             self.close()
-        if row is None:
-            return None
+        return None if row is None else self._named(row)
+
+    def all(self) -> list[dict[str, Any]]:
+        """Every row, each as :meth:`first` gives one."""
+        try:
+            rows = self._cursor.fetchall()
+        finally:
+            self.close()
+        return [self._named(row) for row in rows]
+
+    def _named(self, row: Sequence[Any]) -> dict[str, Any]:
         return {
             name: (convert(value) if convert is not None else value)
             for (name, convert), value in zip(self._compiled.columns, row, strict=True)

@@ -17,11 +17,10 @@ from storage.db import table_of
 from storage.models import ProcessedUpdate
 from storage.prepared import Pending, insert_ignoring_conflicts
 
-_CLAIM = insert_ignoring_conflicts(
-    table_of(ProcessedUpdate),
-    columns=("channel", "update_key", "processed_at"),
-    unique=("channel", "update_key"),
-)
+#: The claim's columns and the key a repeat delivery collides on.
+CLAIM_COLUMNS = ("channel", "update_key", "processed_at")
+CLAIM_KEY = ("channel", "update_key")
+_CLAIM = insert_ignoring_conflicts(table_of(ProcessedUpdate), CLAIM_COLUMNS, CLAIM_KEY)
 
 
 def send_claim(conn: Connection, channel: str, update_key: str, now: datetime) -> Pending:

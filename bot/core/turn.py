@@ -47,6 +47,9 @@ class Turn:
     #: Work that must not run inside the event's transaction (it opens its own, or is slow:
     #: a reminder round, building report files). Each returns replies for this chat.
     after_commit: list[Callable[[], list[Reply]]] = field(default_factory=list)
+    #: Called before the ORM session opens: a batch writing its rows at the end flushes
+    #: them here, so the session (and the handler's statements) sees them.
+    before_session: Callable[[], None] | None = None
     _dialog: DialogRow | None = None
     _session: Session | None = None
 
@@ -55,6 +58,8 @@ class Turn:
     def session(self) -> Session:
         """An ORM session inside this update's transaction (opened on first use)."""
         if self._session is None:
+            if self.before_session is not None:
+                self.before_session()
             # "rollback_only": the session never commits; the engine ends the transaction
             # (and rolls back the update's savepoint if a handler raises).
             self._session = Session(
@@ -82,6 +87,10 @@ class Turn:
             save_dialog_and_enqueue(self.conn, self._dialog, self._replies())
         else:
             enqueue_many(self.conn, self._replies())
+
+    def written_later(self) -> tuple[DialogRow | None, list[Outgoing]]:
+        """What :meth:`write` would write, for a batch that writes its turns' rows together."""
+        return self._dialog, self._replies()
 
     def save(self) -> None:
         """Everything the turn did: ORM changes, the dialog row, the replies."""

@@ -11,16 +11,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, insert
 from sqlmodel import Session, col, select
 
 import bot.core.engine as engine_module
 from bot.core.engine import Outcome
-from bot.core.events import Reply
+from bot.core.events import Outgoing, Reply
 from bot.core.turn import Turn
 from bot.messages import t
 from storage.models import DialogSession, OutboxMessage, ProcessedUpdate
-from storage.prepared import Prepared
 from tests.engine.harness import Harness, Person
 
 
@@ -128,9 +127,10 @@ def test_a_failing_update_is_rolled_back_alone_and_its_chat_waits(
     outcomes = harness.engine.handle_batch(events)
 
     assert outcomes == [Outcome.HANDLED, Outcome.FAILED, Outcome.HANDLED, Outcome.HANDLED]
-    # a and c went through in the batch; b's two updates after it, in their order.
+    # The batch's first try stopped at b's bug; the second (a savepoint each) put a and c
+    # through; b's two updates went after it, alone, in their order.
     keys = [e.update_key for e in events]
-    assert order == [keys[0], keys[1], keys[2], keys[1], keys[3]]
+    assert order == [keys[0], keys[1], keys[0], keys[1], keys[2], keys[1], keys[3]]
     b_after = dialog_row(harness, b)
     assert b_after.step == b_before.step + 1  # only the later answer ("2") took effect
     assert b_after.state["answers"] == {"buoi_tuyen_truyen": 2}
@@ -173,26 +173,21 @@ def test_an_update_that_failed_only_inside_the_batch_succeeds_alone(
 def test_a_database_error_in_the_last_trip_rolls_back_only_that_update(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The dialog's save and the replies go to the database together at the end (one trip
-    on PostgreSQL); when a statement there fails, the update is undone alone."""
+    """The dialogs' saves and the replies go to the database together at the end (one
+    statement for the whole batch on PostgreSQL); when the database refuses one update's
+    reply there, that update is undone alone and the others are kept."""
     a, b = village_heads(harness, 2)
     for person in (a, b):
         start_results_form(person)
     b_before = dialog_row(harness, b)
     broken = b.text_event("4")
-    failing = Prepared(
-        text(
-            "INSERT INTO processedupdate (channel, update_key, processed_at) VALUES ('x', 'y', NULL)"
-        )
-    )
-    real_write = Turn.write
 
-    def write_then_fail(turn: Turn) -> None:
-        real_write(turn)
+    def refused_reply(turn: Turn) -> None:
         if turn.event.update_key == broken.update_key:
-            failing.run(turn.conn, {})  # NOT NULL refused, in the same trip
+            # chat_id is NOT NULL: the database refuses the row when it is written.
+            turn.outgoing.append(Outgoing("telegram", None, Reply("x")))  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Turn, "write", write_then_fail)
+    dispatch_with(monkeypatch, refused_reply)
     outcomes = harness.engine.handle_batch([a.text_event("4"), broken, a.text_event("180")])
 
     assert outcomes == [Outcome.HANDLED, Outcome.FAILED, Outcome.HANDLED]
@@ -238,3 +233,78 @@ def test_on_committed_comes_before_the_after_commit_work(
     assert outcomes == [Outcome.HANDLED, Outcome.HANDLED]
     assert calls == ["committed 2", "job", "job"]
     assert message_texts(harness, a)[-1] == "done"
+
+
+def test_a_batch_leaves_what_the_same_updates_leave_one_by_one(harness: Harness) -> None:
+    """A new member starts a report and answers in one batch (their dialog row is created
+    by the first update and carried to the next ones) — the same row and the same replies
+    as another member sending the same updates one at a time."""
+    alone, batched = village_heads(harness, 2)
+    with Session(harness.db) as s:  # no dialog row yet: the batch's first update makes it
+        for row in s.exec(select(DialogSession)).all():
+            s.delete(row)
+        s.commit()
+    alone.text("/baocao")
+    data = alone.button(alone.last(), "kết quả")
+    for step in (lambda p: p.press_event(data), lambda p: p.text_event("4")):
+        alone.send(step(alone))
+    alone.text("180")
+
+    events = [
+        batched.text_event("/baocao"),
+        batched.press_event(data),
+        batched.text_event("4"),
+        batched.text_event("180"),
+    ]
+    assert harness.engine.handle_batch(events) == [Outcome.HANDLED] * 4
+
+    one, other = dialog_row(harness, alone), dialog_row(harness, batched)
+    assert (other.state, other.step) == (one.state, one.step)
+    assert other.state["answers"] == {"buoi_tuyen_truyen": 4, "nguoi_tham_du": 180}
+    names = [m.full_name for m in harness.members_with_role("village_head", "village")[:2]]
+
+    def anonymous(person: Person) -> list[str]:
+        texts = message_texts(harness, person)[1:]  # after the greeting sent at linking
+        for name in names:
+            texts = [text.replace(name, "…") for text in texts]
+        return texts
+
+    assert anonymous(batched) == anonymous(alone)
+    assert len(anonymous(alone)) >= 4
+
+
+def test_a_turn_reading_through_the_orm_sees_the_batch_so_far_and_ids_keep_order(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch writes its dialog rows and replies at the end, except that a turn opening
+    its ORM session first has them written: it reads what it would read update by update."""
+    a, b = village_heads(harness, 2)  # a's chat comes first in the batch's order
+    for person in (a, b):
+        start_results_form(person)
+    seen_by_b: list[list[str]] = []
+
+    def read_a_through_the_orm(turn: Turn) -> None:
+        if turn.event.chat_id == b.user_id:
+            rows = turn.session.exec(
+                select(OutboxMessage.payload)
+                .where(OutboxMessage.chat_id == a.user_id)
+                .where(OutboxMessage.kind == "message")
+                .order_by(col(OutboxMessage.id))
+            ).all()
+            seen_by_b.append([str(payload["text"]) for payload in rows])
+
+    dispatch_with(monkeypatch, read_a_through_the_orm)
+    outcomes = harness.engine.handle_batch([a.text_event("4"), b.text_event("2")])
+
+    assert outcomes == [Outcome.HANDLED] * 2
+    assert seen_by_b == [message_texts(harness, a)]  # a's reply to "4" included
+    with Session(harness.db) as s:
+        last_ids = {
+            chat: s.exec(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.chat_id == chat)
+                .order_by(col(OutboxMessage.id).desc())
+            ).first()
+            for chat in (a.user_id, b.user_id)
+        }
+    assert (last_ids[a.user_id] or 0) < (last_ids[b.user_id] or 0)
