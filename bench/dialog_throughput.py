@@ -51,7 +51,7 @@ from storage.models import Commune, Member, Submission, Unit
 
 FORM = Path(__file__).with_name("bench_form.yaml")
 TOKEN = "123:bench"
-BATCH_SIZES = (1, 50)
+BATCH_SIZES = (1, 10, 50)
 WARM_UP_DIALOGS = 50
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, text
 
 from bot.core.events import Outgoing
 from storage.db import json_dumps, table_of
-from storage.dialog_rows import DialogRow, save_dialog, send_dialog_lock
+from storage.dialog_rows import DialogRow, lock_dialog, save_dialog
 from storage.enums import OutboxStatus
 from storage.models import DialogSession, ProcessedUpdate
 from storage.outbox import enqueue_many
@@ -59,15 +59,27 @@ _CLAIM_MANY = Prepared(
 )
 
 # Rows are locked in (channel, chat, member) order — the order a batch handles its chats in,
-# so two workers' batches wait for each other instead of deadlocking.
+# so two workers' batches wait for each other instead of deadlocking. Missing rows are made in
+# the same statement (``made``; only keys with no row, so no id is spent on the others): a
+# data-modifying WITH's rows are not seen by the statement's own SELECT, hence the UNION. A
+# row another worker creates meanwhile is in neither half; the turn loads it itself.
+_SELECTED = ", ".join(_DIALOG_COLUMNS)
 _LOCK_MANY = Prepared(
     text(
-        "SELECT " + ", ".join(f"d.{name}" for name in _DIALOG_COLUMNS) + " "
-        "FROM dialogsession AS d JOIN unnest(CAST(:member_ids AS integer[]), "
-        "CAST(:channels AS varchar[]), CAST(:chat_ids AS varchar[])) AS k(member_id, channel, "
-        "chat_id) ON d.member_id = k.member_id AND d.channel = k.channel "
-        "AND d.chat_id = k.chat_id "
-        "ORDER BY d.channel, d.chat_id, d.member_id FOR UPDATE OF d"
+        "WITH k AS (SELECT * FROM unnest(CAST(:member_ids AS integer[]), "
+        "CAST(:channels AS varchar[]), CAST(:chat_ids AS varchar[])) "
+        "AS k(member_id, channel, chat_id)), "
+        "locked AS (SELECT " + ", ".join(f"d.{name}" for name in _DIALOG_COLUMNS) + " "
+        "FROM dialogsession AS d JOIN k ON d.member_id = k.member_id "
+        "AND d.channel = k.channel AND d.chat_id = k.chat_id "
+        "ORDER BY d.channel, d.chat_id, d.member_id FOR UPDATE OF d), "
+        "made AS (INSERT INTO dialogsession (member_id, channel, chat_id, state, step, "
+        "updated_at) SELECT k.member_id, k.channel, k.chat_id, CAST('{}' AS json), 0, :now "
+        "FROM k WHERE NOT EXISTS (SELECT 1 FROM dialogsession AS e WHERE "
+        "e.member_id = k.member_id AND e.channel = k.channel AND e.chat_id = k.chat_id) "
+        "ORDER BY k.channel, k.chat_id, k.member_id "
+        "ON CONFLICT (member_id, channel, chat_id) DO NOTHING RETURNING " + _SELECTED + ") "
+        "SELECT " + _SELECTED + " FROM locked UNION ALL SELECT " + _SELECTED + " FROM made"
     ).columns(*(_DIALOG.c[name] for name in _DIALOG_COLUMNS))
 )
 
@@ -112,24 +124,25 @@ def claim_many(conn: Connection, claims: Sequence[Claim]) -> set[tuple[str, str]
     return {(row["channel"], row["update_key"]) for row in _CLAIM_MANY.send(conn, params).all()}
 
 
-def lock_dialogs(conn: Connection, keys: Iterable[DialogKey]) -> dict[DialogKey, DialogRow]:
-    """The dialog rows that exist for ``keys``, loaded and locked (missing ones are not
-    created: :meth:`bot.core.turn.Turn.dialog` does that when a turn needs one)."""
+def lock_dialogs(
+    conn: Connection, keys: Iterable[DialogKey], now: datetime
+) -> dict[DialogKey, DialogRow]:
+    """The dialog rows of ``keys``, loaded and locked; a missing one is created (empty).
+
+    A key may still be missing from the answer on PostgreSQL when another transaction was
+    creating its row at the same moment: :meth:`bot.core.turn.Turn.dialog` loads it then."""
     wanted = sorted(set(keys), key=lambda key: (key[1], key[2], key[0]))
     if not wanted:
         return {}
-    found: dict[DialogKey, DialogRow] = {}
     if conn.dialect.name != "postgresql":
-        for member_id, channel, chat_id in wanted:
-            loaded = send_dialog_lock(conn, member_id, channel, chat_id).first()
-            if loaded is not None:
-                found[(member_id, channel, chat_id)] = DialogRow(**loaded)
-        return found
+        return {key: lock_dialog(conn, *key, now) for key in wanted}
     params = {
         "member_ids": [m for m, _c, _h in wanted],
         "channels": [c for _m, c, _h in wanted],
         "chat_ids": [h for _m, _c, h in wanted],
+        "now": now,
     }
+    found: dict[DialogKey, DialogRow] = {}
     for values in _LOCK_MANY.send(conn, params).all():
         row = DialogRow(**values)
         found[(row.member_id, row.channel, row.chat_id)] = row

@@ -239,6 +239,7 @@ class Engine:
             dialogs = lock_dialogs(
                 conn,
                 (key for i in order if (key := _dialog_key(events[i], senders[i]))),
+                times[order[0]],
             )
             pending = PendingWrites()
             seen: set[tuple[str, str]] = set()

@@ -10,6 +10,7 @@ def test_dialog_throughput_runs_every_variant_and_finishes_every_dialog() -> Non
     assert [row["variant"] for row in rows] == [
         "PTB ConversationHandler (memory)",
         "Tin Báo engine, SQLite (durable), batch 1",
+        "Tin Báo engine, SQLite (durable), batch 10",
         "Tin Báo engine, SQLite (durable), batch 50",
     ]
     assert all(row["updates"] == 3 * 8 and row["updates_per_s"] > 0 for row in rows)

@@ -51,7 +51,7 @@ def test_claims_are_new_once_whether_known_before_or_given_twice(engine: Engine)
     assert all(r.processed_at == WHEN for r in rows)
 
 
-def test_dialog_rows_load_by_key_and_are_written_back_with_the_replies_in_order(
+def test_dialog_rows_load_or_are_made_by_key_and_are_written_back_with_the_replies_in_order(
     engine: Engine,
 ) -> None:
     first, second, third = _members(engine, 3)
@@ -63,8 +63,12 @@ def test_dialog_rows_load_by_key_and_are_written_back_with_the_replies_in_order(
         found = lock_dialogs(
             conn, [(first, "telegram", str(first)), (second, "telegram", str(second)),
                    (third, "telegram", str(third)), (first, "telegram", str(first))],
+            later,
         )  # fmt: skip
-        assert set(found) == {(first, "telegram", str(first)), (second, "telegram", str(second))}
+        keys = [(member, "telegram", str(member)) for member in (first, second, third)]
+        assert sorted(found) == sorted(keys)  # the third's row made for it
+        made = found[keys[2]]
+        assert (made.state, made.step, made.form_id, made.updated_at) == ({}, 0, None, later)
         row = found[(first, "telegram", str(first))]
         row.form_id, row.state, row.step, row.updated_at = "f", {"q": "x", "a": [1, "ạ"]}, 7, later
         row.changed = True
@@ -89,6 +93,8 @@ def test_dialog_rows_load_by_key_and_are_written_back_with_the_replies_in_order(
     assert (one.form_id, one.state, one.step, one.updated_at) == ("f", row.state, 7, later)
     assert one.started_at is None and one.reminded_at is None
     assert (saved[second].step, saved[second].state) == (0, {})
+    assert saved[third].id == made.id and saved[third].updated_at == later
+    assert len(saved) == 3
     assert texts == [
         ("1", "một", "queued", True), ("2", "hai", "queued", True), ("3", "ba", "queued", True),
     ]  # fmt: skip
