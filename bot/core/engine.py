@@ -253,18 +253,8 @@ class Engine:
                 # An earlier update of the batch may have changed the roster (someone
                 # registered): the sender is then looked up again.
                 sender = roster.member(event) if roster.bypass else senders[index]
-                member, unit = sender if sender is not None else (None, None)
-                turn = Turn(
-                    conn=conn,
-                    roster=roster,
-                    settings=self.ctx.settings,
-                    forms=self.forms,
-                    event=event,
-                    now=times[index],
-                    member=member,
-                    unit=unit,
-                    before_session=lambda: pending.flush(conn),
-                )
+                turn = self._turn(conn, roster, event, times[index], sender)
+                turn.before_session = lambda: pending.flush(conn)
                 key = _dialog_key(event, sender)
                 if key is not None:
                     turn.preload_dialog(dialogs.get(key))
@@ -335,10 +325,8 @@ class Engine:
         replies (and the savepoint's release). Anything raising between the two leaves the
         savepoint open for the caller to roll back."""
         now = self.clock()
-        member, unit = sender if sender is not None else (None, None)
-        wanted = None
-        if member is not None and member.id is not None and _needs_dialog(event):
-            wanted = DialogKey(member.id, event.chat_id)
+        key = _dialog_key(event, sender)
+        wanted = DialogKey(key[0], event.chat_id) if key is not None else None
         # With a savepoint, its start travels with the first trip (two statements: a
         # pipeline); without, the first trip is one statement and needs none.
         with pipeline(conn) if savepoint else nullcontext():
@@ -351,16 +339,7 @@ class Engine:
                 release_savepoint(conn)
             committed.outcomes[index] = Outcome.DUPLICATE
             return
-        turn = Turn(
-            conn=conn,
-            roster=roster,
-            settings=self.ctx.settings,
-            forms=self.forms,
-            event=event,
-            now=now,
-            member=member,
-            unit=unit,
-        )
+        turn = self._turn(conn, roster, event, now, sender)
         if wanted is not None:
             turn.preload_dialog(started.dialog)
         try:
@@ -376,6 +355,26 @@ class Engine:
             turn.close()
         committed.outcomes[index] = Outcome.HANDLED
         committed.jobs.extend((event, job) for job in turn.after_commit)
+
+    def _turn(
+        self,
+        conn: Connection,
+        roster: RosterView,
+        event: InboundEvent,
+        now: datetime,
+        sender: tuple[Member, Unit] | None,
+    ) -> Turn:
+        member, unit = sender if sender is not None else (None, None)
+        return Turn(
+            conn=conn,
+            roster=roster,
+            settings=self.ctx.settings,
+            forms=self.forms,
+            event=event,
+            now=now,
+            member=member,
+            unit=unit,
+        )
 
     # --- after the commit ----------------------------------------------------------------------
     def _wake_if(self, committed: _Committed) -> None:

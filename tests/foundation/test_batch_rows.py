@@ -11,19 +11,15 @@ from sqlmodel import Session, col, select
 from bot.core.events import Outgoing, Reply
 from storage.batch_rows import PendingWrites, claim_many, lock_dialogs
 from storage.dialog_rows import lock_dialog
-from storage.models import Commune, DialogSession, Member, OutboxMessage, ProcessedUpdate, Unit
+from storage.models import DialogSession, Member, OutboxMessage, ProcessedUpdate
+from tests.foundation.village import one_village
 
 WHEN = datetime(2025, 9, 10, 2, 0, 0, 123456, tzinfo=UTC)
 
 
 def _members(engine: Engine, count: int) -> list[int]:
     with Session(engine) as s:
-        commune = Commune(code=1, name="Xã A", short_name="A", province_code=1, province_name="T")
-        s.add(commune)
-        s.flush()
-        unit = Unit(commune_id=commune.id or 0, name="Thôn Một", kind="village")
-        s.add(unit)
-        s.flush()
+        unit = one_village(s)
         members = [
             Member(unit_id=unit.id or 0, full_name=f"N{i}", phone=f"09123456{i:02d}")
             for i in range(count)

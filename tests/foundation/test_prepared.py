@@ -13,6 +13,7 @@ from storage.db import table_of
 from storage.models import OutboxMessage, ProcessedUpdate
 from storage.outbox import COLUMNS
 from storage.prepared import Prepared, insert_ignoring_conflicts
+from tests.foundation.village import one_village
 
 _OUTBOX = table_of(OutboxMessage)
 WHEN = datetime(2025, 9, 10, 2, 0, 0, 123456, tzinfo=UTC)
@@ -91,16 +92,11 @@ def test_the_dialog_save_and_the_replies_are_written_together(engine: Engine) ->
     dedupe key is known is skipped, and the dialog is saved all the same."""
     from bot.core.events import Outgoing, Reply
     from storage.dialog_rows import lock_dialog
-    from storage.models import Commune, DialogSession, Member, Unit
+    from storage.models import DialogSession, Member
     from storage.outbox import save_dialog_and_enqueue
 
     with Session(engine) as s:
-        commune = Commune(code=1, name="Xã A", short_name="A", province_code=1, province_name="T")
-        s.add(commune)
-        s.flush()
-        unit = Unit(commune_id=commune.id or 0, name="Thôn Một", kind="village")
-        s.add(unit)
-        s.flush()
+        unit = one_village(s)
         member = Member(unit_id=unit.id or 0, full_name="A", phone="0912345678")
         s.add(member)
         s.commit()

@@ -10,17 +10,13 @@ from sqlmodel import select
 from bot.core.events import EventKind, InboundEvent
 from bot.core.identity import load_member
 from storage.db import transaction
-from storage.models import Commune, Member, Unit
+from storage.models import Member, Unit
+from tests.foundation.village import one_village
 
 
 def test_member_and_unit_built_from_columns_match_the_orm(engine: Engine) -> None:
     with transaction(engine) as s:
-        commune = Commune(code=1, name="Xã A", short_name="A", province_code=1, province_name="T")
-        s.add(commune)
-        s.flush()
-        unit = Unit(commune_id=commune.id or 0, name="Thôn Một", kind="village")
-        s.add(unit)
-        s.flush()
+        unit = one_village(s)
         s.add(
             Member(
                 unit_id=unit.id or 0,
