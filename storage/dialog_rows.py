@@ -3,8 +3,9 @@
 This runs for nearly every update, so it skips the ORM's identity map and unit of work: one
 ``SELECT … FOR UPDATE`` to load and lock the row (PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
 already serialises writers), and one ``UPDATE`` when the dialog changed. The engine sends
-the load together with the update's claim, and the save with its replies
-(:func:`storage.prepared.pipeline`). A missing row is
+the load together with the update's claim, and the save with its replies — on PostgreSQL as
+one statement each (:mod:`storage.update_start`, :func:`storage.outbox.save_dialog_and_enqueue`);
+a batch loads and saves all its rows at once (:mod:`storage.batch_rows`). A missing row is
 created with ``INSERT … ON CONFLICT DO NOTHING`` and selected again, so two workers creating
 the same chat's row at once both end up with the one row, in turn, instead of an error.
 """
