@@ -23,7 +23,7 @@ from sqlalchemy import Connection, text
 
 from bot.core.events import Outgoing
 from storage.db import json_dumps, table_of
-from storage.dialog_rows import DialogRow, lock_dialog, save_dialog
+from storage.dialog_rows import ROW_COLUMNS, DialogKey, DialogRow, lock_dialog, save_dialog
 from storage.enums import OutboxStatus
 from storage.models import DialogSession, ProcessedUpdate
 from storage.outbox import enqueue_many
@@ -32,22 +32,9 @@ from storage.processed_updates import claim_update
 from storage.types import utcnow
 
 Claim = tuple[str, str, datetime]  # channel, update key, when
-DialogKey = tuple[int, str, str]  # member id, channel, chat id
 
 _DIALOG = table_of(DialogSession)
 _CLAIMS = table_of(ProcessedUpdate)
-_DIALOG_COLUMNS = (
-    "id",
-    "member_id",
-    "channel",
-    "chat_id",
-    "form_id",
-    "state",
-    "step",
-    "started_at",
-    "updated_at",
-    "reminded_at",
-)
 
 _CLAIM_MANY = Prepared(
     text(
@@ -63,13 +50,13 @@ _CLAIM_MANY = Prepared(
 # the same statement (``made``; only keys with no row, so no id is spent on the others): a
 # data-modifying WITH's rows are not seen by the statement's own SELECT, hence the UNION. A
 # row another worker creates meanwhile is in neither half; the turn loads it itself.
-_SELECTED = ", ".join(_DIALOG_COLUMNS)
+_SELECTED = ", ".join(ROW_COLUMNS)
 _LOCK_MANY = Prepared(
     text(
         "WITH k AS (SELECT * FROM unnest(CAST(:member_ids AS integer[]), "
         "CAST(:channels AS varchar[]), CAST(:chat_ids AS varchar[])) "
         "AS k(member_id, channel, chat_id)), "
-        "locked AS (SELECT " + ", ".join(f"d.{name}" for name in _DIALOG_COLUMNS) + " "
+        "locked AS (SELECT " + ", ".join(f"d.{name}" for name in ROW_COLUMNS) + " "
         "FROM dialogsession AS d JOIN k ON d.member_id = k.member_id "
         "AND d.channel = k.channel AND d.chat_id = k.chat_id "
         "ORDER BY d.channel, d.chat_id, d.member_id FOR UPDATE OF d), "
@@ -80,7 +67,7 @@ _LOCK_MANY = Prepared(
         "ORDER BY k.channel, k.chat_id, k.member_id "
         "ON CONFLICT (member_id, channel, chat_id) DO NOTHING RETURNING " + _SELECTED + ") "
         "SELECT " + _SELECTED + " FROM locked UNION ALL SELECT " + _SELECTED + " FROM made"
-    ).columns(*(_DIALOG.c[name] for name in _DIALOG_COLUMNS))
+    ).columns(*(_DIALOG.c[name] for name in ROW_COLUMNS))
 )
 
 # The replies go in in the order given (``WITH ORDINALITY``): their ids keep each chat's order.

@@ -25,6 +25,10 @@ from storage.prepared import Pending, Prepared, insert_ignoring_conflicts
 _TABLE = table_of(DialogSession)
 _KEY = ("member_id", "channel", "chat_id")
 _COLUMNS = ("form_id", "state", "step", "started_at", "updated_at", "reminded_at")
+#: Every column of the row, as :class:`DialogRow` holds them.
+ROW_COLUMNS = ("id", *_KEY, *_COLUMNS)
+
+DialogKey = tuple[int, str, str]  # a row's key: member id, channel, chat id
 #: The row's load and lock; also run in one statement with the update's claim
 #: (``storage.update_start``).
 LOAD_STATEMENT = (

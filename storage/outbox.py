@@ -79,7 +79,8 @@ def enqueue(session: Session, outgoing: Outgoing) -> OutboxMessage | None:
 
 
 def enqueue_many(conn: Connection, outgoing: Sequence[Outgoing]) -> None:
-    """Add several messages, in the order given, with one multi-row Core ``INSERT`` on PostgreSQL (one prepared ``INSERT`` run per row on SQLite).
+    """Add several messages, in the order given: one multi-row Core ``INSERT`` on PostgreSQL,
+    one prepared ``INSERT`` run per row on SQLite.
 
     This runs for every update, so it skips the ORM (building model objects costs more than
     the INSERT itself). A message whose ``dedupe_key`` is already in the table is skipped by

@@ -28,7 +28,14 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.base import Executable
 
 from storage.db import table_of
-from storage.dialog_rows import LOAD_STATEMENT, DialogRow, dialog_from_columns, send_dialog_lock
+from storage.dialog_rows import (
+    LOAD_STATEMENT,
+    DialogKey,
+    DialogRow,
+    dialog_from_columns,
+    locked_dialog,
+    send_dialog_lock,
+)
 from storage.models import ProcessedUpdate
 from storage.prepared import Pending, Prepared
 from storage.processed_updates import CLAIM_COLUMNS, CLAIM_KEY, claimed, send_claim
@@ -52,14 +59,6 @@ def _claim_and_load(dialect: str) -> Executable:
 
 
 _CLAIM_AND_LOAD = Prepared(_claim_and_load)
-
-
-@dataclass(frozen=True)
-class DialogKey:
-    """Whose dialog row to load with the claim: a member's, on one chat of one channel."""
-
-    member_id: int
-    chat_id: str
 
 
 @dataclass(frozen=True)
@@ -90,8 +89,7 @@ class StartSent:
         is_new = claimed(self._claim)
         if self._load is None:
             return Started(is_new, None)
-        found_row = self._load.first()
-        return Started(is_new, DialogRow(**found_row) if found_row is not None else None)
+        return Started(is_new, locked_dialog(self._load))
 
 
 def send_start(
@@ -101,20 +99,18 @@ def send_start(
     now: datetime,
     dialog: DialogKey | None,
 ) -> StartSent:
-    """Claim the update and, with ``dialog``, load and lock that dialog row."""
+    """Claim the update and, with ``dialog`` (a row on the same channel), load and lock that
+    dialog row."""
+    assert dialog is None or dialog[1] == channel, "an update's dialog row is on its channel"
     if dialog is not None and conn.dialect.name == "postgresql":
         params: dict[str, Any] = {
             "channel": channel,
             "update_key": update_key,
             "processed_at": now,
-            "member_id": dialog.member_id,
-            "chat_id": dialog.chat_id,
+            "member_id": dialog[0],
+            "chat_id": dialog[2],
         }
         return StartSent(_CLAIM_AND_LOAD.send(conn, params), None, None)
     claim = send_claim(conn, channel, update_key, now)
-    load = (
-        send_dialog_lock(conn, dialog.member_id, channel, dialog.chat_id)
-        if dialog is not None
-        else None
-    )
+    load = send_dialog_lock(conn, *dialog) if dialog is not None else None
     return StartSent(None, claim, load)

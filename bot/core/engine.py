@@ -43,13 +43,14 @@ from bot.core.roster_cache import RosterCache, RosterView
 from bot.core.turn import Turn
 from bot.messages import t
 from storage.batch_rows import PendingWrites, claim_many, lock_dialogs
+from storage.dialog_rows import DialogKey
 from storage.models import Member, Unit
 from storage.outbox import enqueue_many
 from storage.prepared import pipeline
 from storage.processed_updates import claim_update
 from storage.savepoints import begin_savepoint, release_savepoint, rollback_to_savepoint
 from storage.types import utcnow
-from storage.update_start import DialogKey, send_start
+from storage.update_start import send_start
 
 log = logging.getLogger(__name__)
 RETRIES = 4
@@ -66,9 +67,7 @@ def _needs_dialog(event: InboundEvent) -> bool:
     return event.private_chat and event.kind is not EventKind.EDITED
 
 
-def _dialog_key(
-    event: InboundEvent, sender: tuple[Member, Unit] | None
-) -> tuple[int, str, str] | None:
+def _dialog_key(event: InboundEvent, sender: tuple[Member, Unit] | None) -> DialogKey | None:
     """The dialog row routing will want for ``event``, or None."""
     if sender is None or sender[0].id is None or not _needs_dialog(event):
         return None
@@ -325,8 +324,7 @@ class Engine:
         replies (and the savepoint's release). Anything raising between the two leaves the
         savepoint open for the caller to roll back."""
         now = self.clock()
-        key = _dialog_key(event, sender)
-        wanted = DialogKey(key[0], event.chat_id) if key is not None else None
+        wanted = _dialog_key(event, sender)
         # With a savepoint, its start travels with the first trip (two statements: a
         # pipeline); without, the first trip is one statement and needs none.
         with pipeline(conn) if savepoint else nullcontext():
